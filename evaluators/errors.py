@@ -1,0 +1,20 @@
+"""The one error type for bad scoring input: it names the file, the line and what was expected."""
+
+from __future__ import annotations
+
+import os
+
+
+class InputFileError(ValueError):
+    """A submission or gold file that cannot be scored as it is.
+
+    ``str(err)`` reads ``path:line: problem`` (or ``path: problem`` when no single line is at fault),
+    the form editors and CI logs turn into links.
+    """
+
+    def __init__(self, path: str | os.PathLike, line: int | None, problem: str):
+        self.path = os.fspath(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {problem}")
