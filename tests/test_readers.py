@@ -304,14 +304,13 @@ def test_tag_sentence_mixing_labelled_and_unlabelled_lines(tmp_path):
 def test_byte_order_mark(tmp_path):
     path = put(tmp_path, "xnli/dev-de.tsv", "\ufeffa\tb\tneutral\n")
     message = error_of(DataFormatError, "xnli", "de", "dev", source=tmp_path)
-    assert message == (f"{path}:1: starts with a UTF-8 byte-order mark (U+FEFF);"
-                       " expected plain UTF-8 without BOM")
+    assert message == f"{path}:1: starts with a UTF-8 byte-order mark: save the file as UTF-8 without BOM"
 
 
 def test_empty_file(tmp_path):
     path = put(tmp_path, "udpos/dev-de.tsv", "\n\n")
     message = error_of(DataFormatError, "udpos", "de", "dev", source=tmp_path)
-    assert message == f"{path}: file is empty; expected lines of token<TAB>tag with a blank line between sentences"
+    assert message == f"{path}: empty file: expected lines of token<TAB>tag with a blank line between sentences"
 
 
 def test_invalid_utf8_names_the_line(tmp_path):

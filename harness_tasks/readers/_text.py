@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evaluators.errors import InputFileError
+from evaluators.submission_files import read_text as strict_read_text
+
 from .errors import DataFormatError, MissingDataError
 
 
@@ -18,21 +21,15 @@ def read_text(path: Path, expected: str) -> str:
     """The whole file as text, after checking it is valid UTF-8, has no BOM and is not empty.
 
     ``expected`` describes the content (used in the messages), e.g. "lines of sentence1<TAB>sentence2<TAB>label".
-    Line endings are normalised to "\\n" (files written on Windows read the same).
+    Line endings are normalised to "\\n" (files written on Windows read the same). The checks are the
+    scoring layer's (one strict reader for data and submissions); only the exception type differs.
     """
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        # A BOM would silently become part of the first token or id and never match gold.
-        raise DataFormatError(
-            f"{path}:1: starts with a UTF-8 byte-order mark (U+FEFF); expected plain UTF-8 without BOM"
-        )
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise DataFormatError(f"{path}:{line}: not valid UTF-8 ({err.reason}); expected UTF-8 text") from None
-    if not text.strip():
-        raise DataFormatError(f"{path}: file is empty; expected {expected}")
+        text = strict_read_text(path, expected)
+    except InputFileError as err:
+        if not Path(path).is_file():
+            raise MissingDataError(str(err)) from None
+        raise DataFormatError(str(err)) from None
     return text.replace("\r\n", "\n")
 
 
