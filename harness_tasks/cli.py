@@ -20,6 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "harness_tasks.commands.score",
         "run XTREME tasks on a model or checkpoint bundle through lm-eval and write results + submission",
     ),
+    "mine": (
+        "harness_tasks.commands.mine",
+        "mine parallel sentence pairs from two embedding matrices (.npy) with the BUCC margin method",
+    ),
     "train": (
         "training.command",
         "run an X-STILTs training recipe from a YAML config and write a checkpoint bundle",
