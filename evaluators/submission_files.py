@@ -148,7 +148,9 @@ def read_qa_gold(path: str | os.PathLike) -> dict[str, list[str]]:
 
 
 def read_id_pairs(path: str | os.PathLike) -> list[tuple[str, str]]:
-    """BUCC pairs: ``source id<TAB>target id`` a line."""
+    """BUCC pairs: ``source id<TAB>target id`` a line. An empty file is no pairs (nothing was mined)."""
+    if Path(path).is_file() and not Path(path).read_bytes().strip():
+        return []
     pairs = []
     for number, line in enumerate(read_label_lines(path, "one 'source id<TAB>target id' a line"), start=1):
         fields = line.split("\t")

@@ -76,14 +76,16 @@ class BitextCorpus:
 
 @dataclass(frozen=True)
 class ParallelSentences:
-    """Tatoeba-style retrieval: each source sentence's translation is one target line.
+    """Tatoeba-style retrieval: every English line's translation is one non-English line.
 
-    ``gold[i]`` is the index in ``target`` of the translation of ``source[i]`` (for line-aligned data it
-    is simply ``i``). XTREME queries with the non-English side (source) and retrieves English (target).
+    XTREME's reference indexes the non-English side and queries it with each English sentence, so a
+    prediction and ``gold[j]`` are, for English line ``target[j]``, the index in ``source`` of its
+    translation (for line-aligned data simply ``j``). The submission file has one such integer a line,
+    in the order of the English file (shipped sorted alphabetically).
     """
 
     language: str  # the non-English side
-    source: tuple[str, ...]
-    target: tuple[str, ...]  # English
+    source: tuple[str, ...]  # the non-English sentences (searched)
+    target: tuple[str, ...]  # English (the queries)
     gold: tuple[int, ...] | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)

@@ -140,6 +140,11 @@ def test_bucc_line_format(dirs):
               "got 1 tab-separated field")
 
 
+def test_empty_bucc_prediction_means_nothing_mined(dirs):
+    scores = one(dirs, "bucc2018", "de", "", "de-1\ten-1\n")()
+    assert scores["bucc2018"]["f1"] == {"de": 0}
+
+
 def test_tatoeba_line_format(dirs):
     raises_at(one(dirs, "tatoeba", "de", "3\nthree\n", "3\n4\n"), "pred/tatoeba/test-de.tsv", 2,
               "expected a non-negative integer")

@@ -8,7 +8,8 @@ XTREME code):
 - ``sorted`` (what the benchmark's download script writes): ``{l}-en.{l}`` (the source lines, in their
   original order) and ``{l}-en.en`` (the English lines sorted by string, Python ``sorted``). Gold is read
   from ``labels/tatoeba/test-{l}.tsv`` beside the ``tatoeba/`` folder when it exists (one integer a line;
-  line i holds the 0-based line number in ``{l}-en.en`` of the translation of source line i), else None.
+  line j holds the 0-based line number in ``{l}-en.{l}`` of the translation of English line j, the
+  benchmark's convention: it queries with English), else None.
 
 ``form="auto"`` reads the aligned form when its files exist, else the sorted form. Lines are kept exactly
 (without the line end); the two sides must have the same number of lines.
@@ -59,12 +60,12 @@ def _read_labels(path: Path, size: int) -> tuple[int, ...]:
         value = line.strip()
         if not value.isdigit() or int(value) >= size:
             raise DataFormatError(
-                f"{path}:{number}: {value!r} is not a line number of the English file;"
+                f"{path}:{number}: {value!r} is not a line number of the non-English file;"
                 f" expected an integer from 0 to {size - 1}"
             )
         gold.append(int(value))
     if len(gold) != size:
-        raise DataFormatError(f"{path}: {len(gold)} labels for {size} source sentences; expected one label a line")
+        raise DataFormatError(f"{path}: {len(gold)} labels for {size} English sentences; expected one label a line")
     return tuple(gold)
 
 

@@ -363,11 +363,13 @@ def make_tatoeba() -> None:
         # LASER's aligned form.
         write(f"tatoeba/tatoeba.{iso3}-eng.{iso3}", "".join(s + "\n" for s, _ in pairs))
         write(f"tatoeba/tatoeba.{iso3}-eng.eng", "".join(e + "\n" for _, e in pairs))
-        # The benchmark's form: English sorted, gold = line of each source's translation in the sorted file.
+        # The benchmark's form: English sorted; gold = for each sorted English line, the line of its
+        # translation in the non-English file (the reference queries with English).
         english_sorted = sorted(e for _, e in pairs)
         write(f"tatoeba/{lang}-en.{lang}", "".join(s + "\n" for s, _ in pairs))
         write(f"tatoeba/{lang}-en.en", "".join(e + "\n" for e in english_sorted))
-        write(f"labels/tatoeba/test-{lang}.tsv", "".join(f"{english_sorted.index(e)}\n" for _, e in pairs))
+        english_in_pair_order = [e for _, e in pairs]
+        write(f"labels/tatoeba/test-{lang}.tsv", "".join(f"{english_in_pair_order.index(e)}\n" for e in english_sorted))
 
 
 def main() -> None:

@@ -1,0 +1,270 @@
+"""`xtreme score`: run XTREME tasks on a checkpoint bundle (or one encoder) through lm-eval.
+
+Writes OUTPUT/results.json (lm-eval's result schema, merged over the tasks run, plus an ``xtreme``
+section) and OUTPUT/submission/ in the public layout, which `xtreme score-submission` scores to the same
+numbers. Predictions are cached under OUTPUT/cache keyed by checkpoint hash, task, language and data,
+so an interrupted run resumes without recomputing finished tasks.
+
+Top-level imports stay light (argparse only): torch and lm-eval load inside ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+XTREME = "xtreme"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", required=True,
+                        help="a checkpoint bundle folder, one checkpoint folder, or a hub id (plain encoder)")
+    parser.add_argument("--tasks", default=XTREME,
+                        help="'xtreme' (all nine) or a comma-separated list, e.g. xnli,udpos,tatoeba")
+    parser.add_argument("--languages", default=None, help="comma-separated language codes (default: all)")
+    parser.add_argument("--data", default=None,
+                        help="a folder in the raw XTREME layout, or 'hub' (default: the bundled sample data)")
+    parser.add_argument("--split", choices=("dev", "test"), default="test")
+    parser.add_argument("--output", default="xtreme-results", help="output folder (default: %(default)s)")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="at most N examples per language (classification, tagging, QA only; retrieval "
+                             "needs every sentence and ignores it)")
+    parser.add_argument("--layer", type=int, default=None,
+                        help="retrieval embeddings from hidden_states[N] (default: mBERT 8, XLM-R large 14, "
+                             "else the middle layer)")
+    parser.add_argument("--pooling", choices=("mean", "cls"), default="mean")
+    parser.add_argument("--per-language", action="store_true", help="print one row per language too")
+    parser.add_argument("--tagging-mode", choices=("xtreme", "seqeval"), default="xtreme",
+                        help="chunking of the published numbers (seqeval 0.0.12, default) or seqeval 1.x")
+    parser.add_argument("--max-length", type=int, default=None,
+                        help="longest model input in tokens (default: the model's limit)")
+    parser.add_argument("--doc-stride", type=int, default=128, help="QA window overlap in tokens")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--device", default=None, help="default: CUDA when available, else CPU")
+    parser.add_argument("--dtype", choices=("float32", "bfloat16", "float16"), default=None,
+                        help="half precision applies on GPU only")
+    parser.add_argument("--allow-pickle", action="store_true",
+                        help="allow pickled (.bin) weights: they run code when loaded; trusted checkpoints only")
+    parser.add_argument("--trust-remote-code", action="store_true",
+                        help="allow model code from the checkpoint's repository to run")
+    parser.add_argument("--no-cache", action="store_true", help="recompute predictions even if cached")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def select_tasks(text: str) -> list[str]:
+    from evaluators.benchmark import TASKS
+
+    if text.strip() == XTREME:
+        return list(TASKS)
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    names = [t[len("xtreme_"):] if t.startswith("xtreme_") else t for t in names]
+    unknown = [t for t in names if t not in TASKS]
+    if unknown:
+        raise SystemExit(f"xtreme score: unknown task(s) {', '.join(unknown)}; known: {XTREME}, {', '.join(TASKS)}")
+    return [t for t in TASKS if t in names]  # the benchmark's order
+
+
+def available_languages(task: str, languages, split: str, data) -> tuple[list[str], dict[str, str]]:
+    """Languages whose data can be read, and why the others were skipped."""
+    from evaluators.benchmark import get_task
+    from harness_tasks.readers import load_split
+
+    ok, skipped = [], {}
+    for lang in get_task(task).languages:
+        if languages is not None and lang not in languages:
+            continue
+        try:
+            # BUCC's threshold comes from the dev split, so it must be readable too.
+            for needed in ({split, "dev"} if task == "bucc2018" else {split}):
+                load_split(task, lang, needed, data)
+        except Exception as err:  # noqa: BLE001 - any unreadable language is skipped with its reason
+            skipped[lang] = str(err)
+            continue
+        ok.append(lang)
+    return ok, skipped
+
+
+def _clean(obj):
+    """JSON-safe copy: NaN -> None (JSON has no NaN), unknown objects -> str."""
+    import json
+
+    def fix(x):
+        if isinstance(x, float) and math.isnan(x):
+            return None
+        if isinstance(x, dict):
+            return {str(k): fix(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [fix(v) for v in x]
+        return x
+
+    return fix(json.loads(json.dumps(obj, default=str, allow_nan=True)))
+
+
+def _merge(total: dict, part: dict) -> None:
+    for key in ("results", "groups", "group_subtasks", "configs", "versions", "n-shot", "higher_is_better",
+                "n-samples"):
+        if key in part and isinstance(part[key], dict):
+            total.setdefault(key, {}).update(part[key])
+    for key, value in part.items():
+        total.setdefault(key, value)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import lm_eval
+    import lm_eval.models  # noqa: F401  (lm-eval's own models register first)
+    from lm_eval.tasks import TaskManager
+
+    from evaluators.aggregate import overall_scores, task_summary
+    from evaluators.benchmark import TASKS
+    from harness_tasks import bundle as bundle_layout
+    from harness_tasks.encoder_model import XtremeEncoder, is_bundle
+    from harness_tasks.tasks import TASKS_DIR
+    from harness_tasks.tasks import xtreme_task
+    from leaderboards.submission import write_submission
+
+    output = Path(args.output)
+    tasks = select_tasks(args.tasks)
+    languages = None if not args.languages else {x.strip() for x in args.languages.split(",") if x.strip()}
+    data = None if args.data in (None, "", "sample") else args.data
+    model_args = {"layer": args.layer, "pooling": args.pooling, "batch_size": args.batch_size,
+                  "max_length": args.max_length, "doc_stride": args.doc_stride,
+                  "device": args.device, "dtype": args.dtype, "allow_pickle": args.allow_pickle,
+                  "trust_remote_code": args.trust_remote_code,
+                  "cache_dir": None if args.no_cache else str(output / "cache")}
+    bundle_mode = is_bundle(args.model)
+    if bundle_mode:
+        lm = XtremeEncoder(bundle=args.model, **model_args)
+    else:
+        lm = XtremeEncoder(encoder=args.model, **model_args)
+
+    skipped: dict[str, str] = {}
+    skipped_languages: dict[str, dict[str, str]] = {}
+    plan: dict[str, list[str]] = {}
+    for task in tasks:
+        if not lm.has_checkpoint_for(task):
+            head = bundle_layout.HEAD_FOR_TASK[task]
+            skipped[task] = (f"no '{head}' head in bundle {args.model}" if bundle_mode else
+                             f"{args.model} is a plain encoder: {task} needs a fine-tuned '{head}' head")
+            _say(f"skipping {task}: {skipped[task]}")
+            continue
+        ok, missing = available_languages(task, languages, args.split, data)
+        if missing:
+            skipped_languages[task] = missing
+            first = next(iter(missing.values()))
+            _say(f"skipping {task} {' '.join(missing)} ({len(missing)} language(s)): no readable data, e.g. {first}")
+        if not ok:
+            skipped.setdefault(task, "no language with readable data")
+            continue
+        plan[task] = ok
+
+    metadata = {"split": args.split, "tagging_mode": args.tagging_mode, "data": data or "sample"}
+    manager = TaskManager(include_path=str(TASKS_DIR), include_defaults=False, metadata=metadata)
+    merged: dict = {}
+    per_language: dict[str, dict[str, dict]] = {}
+    notes: dict[str, list[str]] = {}
+    unscored: dict[str, list[str]] = {}
+    submission = output / "submission"
+    for number, (task, langs) in enumerate(plan.items(), start=1):
+        spec = TASKS[task]
+        # Per-language tasks, not the xtreme_<task> groups: group scores come from evaluators.aggregate
+        # below (the reference's summation order), and a partial language set needs no special case.
+        names = [f"xtreme_{task}_{lang}" for lang in langs]
+        limit = None if spec.group == "retrieval" else args.limit
+        _say(f"[{number}/{len(plan)}] {task}: {len(langs)} language(s) {' '.join(langs)}")
+        xtreme_task.PREDICTIONS.clear()
+        result = lm_eval.simple_evaluate(model=lm, tasks=names, task_manager=manager, limit=limit,
+                                         bootstrap_iters=0, log_samples=False)
+        _merge(merged, result)
+        for lang in langs:
+            entry = xtreme_task.PREDICTIONS[f"xtreme_{task}_{lang}"]
+            write_submission(submission, task, lang, entry["predictions"], split=args.split)
+            notes[f"{task}_{lang}"] = entry["notes"]
+            if entry["labelled"]:
+                scores = {k: v for k, v in entry["scores"].items() if k != "score"}
+                per_language.setdefault(task, {})[lang] = scores
+            else:
+                unscored.setdefault(task, []).append(lang)
+
+    summaries, complete_tasks = {}, []
+    for task, scores in per_language.items():
+        ordered = {lang: scores[lang] for lang in TASKS[task].languages if lang in scores}
+        summaries[task] = task_summary(task, ordered)
+        if len(ordered) == len(TASKS[task].languages) and args.limit is None:
+            complete_tasks.append(task)
+    overall = overall_scores(summaries, complete_tasks)
+
+    info = lm.info()
+    section = {
+        "tasks": summaries,
+        "task_scores": {t: s["avg_metric"] for t, s in summaries.items()},
+        "groups": {k: v for k, v in overall.items() if k != "all_task"},
+        "xtreme_score": overall.get("all_task"),
+        "complete_tasks": complete_tasks,
+        "skipped_tasks": skipped,
+        "skipped_languages": skipped_languages,
+        "unscored_languages": {t: v for t, v in unscored.items()},
+        "notes": notes,
+        "split": args.split,
+        "limit": args.limit,
+        "tagging_mode": args.tagging_mode,
+        "layer": args.layer,
+        "pooling": args.pooling,
+        "max_length": args.max_length,
+        "doc_stride": args.doc_stride,
+        "embedding_layers_used": info["embedding"]["used"],
+        "data_source": data or "sample",
+        "model": args.model,
+        "checkpoint_hashes": info["checkpoint_hashes"],
+        "device": info["device"],
+        "dtype": info["dtype"],
+        "manifest": bundle_layout.read_manifest(args.model) if bundle_mode else None,
+        "submission": str(submission),
+    }
+    # lm-eval-style group entries ("<metric>,none"), from the same summaries as the xtreme section.
+    groups = merged.setdefault("groups", {})
+    for task, summary in summaries.items():
+        groups[f"xtreme_{task}"] = {f"{k[4:]},none": v for k, v in summary.items() if k.startswith("avg_")}
+        groups[f"xtreme_{task}"]["score,none"] = groups[f"xtreme_{task}"].pop("metric,none")
+    if overall.get("all_task") is not None:
+        groups[XTREME] = {"score,none": overall["all_task"]}
+    merged["xtreme"] = section
+    merged.pop("samples", None)
+    bundle_layout.write_json_atomic(output / "results.json", _clean(merged))
+    print(format_table(section, args.per_language, per_language))
+    _say(f"wrote {output / 'results.json'} and {submission}/")
+    if not plan:
+        _say("xtreme score: no task could run (see the skip reasons above)")
+        return 1
+    return 0
+
+
+def format_table(section: dict, per_language_rows: bool, per_language: dict) -> str:
+    from evaluators.benchmark import TASKS
+
+    lines = [f"{'task':<10} {'langs':>5} {'score':>8}  metrics", "-" * 60]
+    for task, summary in section["tasks"].items():
+        metric_text = "  ".join(f"{k[4:]}={v:.2f}" for k, v in summary.items()
+                                if k.startswith("avg_") and k != "avg_metric")
+        lines.append(f"{task:<10} {len(per_language.get(task, {})):>5} {summary['avg_metric']:>8.2f}  {metric_text}")
+        if per_language_rows:
+            for lang in TASKS[task].languages:
+                if lang in per_language.get(task, {}):
+                    scores = per_language[task][lang]
+                    lines.append(f"  {lang:<8} {'':>5} {'':>8}  " + "  ".join(f"{k}={v:.2f}" for k, v in scores.items()))
+    for task, why in section["skipped_tasks"].items():
+        lines.append(f"{task:<10} skipped: {why}")
+    for task, langs in section["unscored_languages"].items():
+        lines.append(f"{task:<10} predictions only (no labels): {' '.join(langs)}")
+    lines.append("-" * 60)
+    for group, value in section["groups"].items():
+        lines.append(f"{group:<16} {value:>8.2f}")
+    score = section["xtreme_score"]
+    lines.append(f"{'XTREME':<16} {score:>8.2f}" if score is not None else
+                 "XTREME           n/a (needs all nine tasks, every language, no --limit)")
+    return "\n".join(lines)

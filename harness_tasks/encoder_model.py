@@ -1,0 +1,300 @@
+"""`xtreme-encoder`: the lm-eval model that scores XTREME with encoders and fine-tuned heads.
+
+lm-eval hands each model method all requests of one request type at once (across tasks) and needs one
+answer per request, in order. Our tasks emit four custom request types, one method each:
+
+    classify(requests)      args (sentence1, sentence2)   -> label string (config.id2label)
+    tag(requests)           args (text, [word, ...])      -> [tag per word]
+    extract_span(requests)  args (question, context)      -> answer text, a substring of context
+    embed(requests)         args (sentence,)              -> float32 vector
+
+Each request's ``task_name`` (``xtreme_<task>_<lang>``) picks the checkpoint: a bundle folder
+(harness_tasks.bundle layout) and/or explicit per-task or per-head paths:
+
+    model_args="bundle=DIR"  or  "xnli=DIR,udpos=DIR,squad=DIR,encoder=DIR,layer=8,pooling=mean"
+
+Explicit paths win over the bundle. Loading is lazy, so a bundle without some heads is fine as long as
+no task needs them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+
+from lm_eval.api.model import LM
+from lm_eval.api.registry import register_model
+
+from harness_tasks import bundle as bundle_layout
+
+log = logging.getLogger(__name__)
+
+TASK_PREFIX = "xtreme_"
+REQUEST_KINDS = {
+    "classify": "sequence_classification",
+    "tag": "token_classification",
+    "extract_span": "question_answering",
+    "embed": "encoder",
+}
+
+
+def parse_task_name(name: str | None) -> tuple[str, str]:
+    """('xnli', 'de') from 'xtreme_xnli_de'."""
+    if not name or not name.startswith(TASK_PREFIX) or name.count("_") < 2:
+        raise ValueError(f"task name {name!r}: expected 'xtreme_<task>_<language>'")
+    task, language = name[len(TASK_PREFIX):].rsplit("_", 1)
+    if task not in bundle_layout.HEAD_FOR_TASK:
+        raise ValueError(f"task name {name!r}: unknown XTREME task {task!r}")
+    return task, language
+
+
+def _as_bool(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes")
+    return bool(value)
+
+
+@register_model("xtreme-encoder")
+class XtremeEncoder(LM):
+    def __init__(
+        self,
+        bundle: str | None = None,
+        pretrained: str | None = None,  # alias of encoder=, the name other lm-eval models use
+        layer: int | None = None,
+        pooling: str = "mean",
+        max_length: int | None = None,
+        doc_stride: int = 128,
+        max_query_length: int = 64,
+        max_answer_length: int = 30,
+        n_best: int = 20,
+        batch_size=None,
+        max_batch_size=None,
+        device: str | None = None,
+        dtype: str | None = None,
+        allow_pickle=False,
+        trust_remote_code=False,
+        cache_dir: str | None = None,
+        **paths,
+    ) -> None:
+        super().__init__()
+        from harness_tasks.inference.loading import pick_device, pick_dtype
+
+        known = set(bundle_layout.HEAD_FOR_TASK) | set(bundle_layout.HEAD_KIND)
+        unknown = sorted(set(paths) - known)
+        if unknown:
+            raise TypeError(f"xtreme-encoder: unknown model_args {unknown}; paths may be given for "
+                            f"{', '.join(sorted(known))}")
+        if pretrained and not paths.get("encoder"):
+            paths["encoder"] = pretrained
+        self.bundle = str(bundle) if bundle else None
+        self.paths = {k: str(v) for k, v in paths.items() if v}
+        self.layer = None if layer in (None, "", "default") else int(layer)
+        if pooling not in ("mean", "cls"):
+            raise ValueError(f"pooling {pooling!r}: expected 'mean' or 'cls'")
+        self.pooling = pooling
+        self.max_length = int(max_length) if max_length else None
+        self.doc_stride = int(doc_stride)
+        self.max_query_length = int(max_query_length)
+        self.max_answer_length = int(max_answer_length)
+        self.n_best = int(n_best)
+        # lm-eval passes "auto" or None by default: a fixed size is what dynamic padding needs.
+        self.batch_size = int(batch_size) if str(batch_size).isdigit() else 32
+        self._device = pick_device(device)
+        self.dtype = pick_dtype(dtype, self._device)
+        self.allow_pickle = _as_bool(allow_pickle)
+        self.trust_remote_code = _as_bool(trust_remote_code)
+        self.cache = None
+        if cache_dir:
+            from harness_tasks.results_cache import PredictionCache
+
+            self.cache = PredictionCache(cache_dir)
+        self._loaded: dict[tuple[str, str], tuple] = {}
+        self._hashes: dict[str, str] = {}
+        self.used_layers: dict[str, dict] = {}  # embed path -> {"layer": N, "why": ...}
+
+    # ---- which checkpoint serves a task -------------------------------------------------------
+    def path_for(self, task: str) -> str | None:
+        """The checkpoint folder (or hub id) for ``task``, or None when none is configured."""
+        head = bundle_layout.HEAD_FOR_TASK[task]
+        for key in (task, head):
+            if key in self.paths:
+                return self.paths[key]
+        if self.bundle:
+            folder = bundle_layout.head_dir(self.bundle, task)
+            if folder.is_dir():
+                return str(folder)
+        return None
+
+    def has_checkpoint_for(self, task: str) -> bool:
+        return self.path_for(task) is not None
+
+    def _model(self, task: str, kind: str):
+        from harness_tasks.inference.loading import load_model
+
+        path = self.path_for(task)
+        if path is None:
+            where = f"bundle {self.bundle}" if self.bundle else "model_args"
+            raise ValueError(f"no checkpoint for task {task!r}: {where} has no "
+                             f"'{bundle_layout.HEAD_FOR_TASK[task]}' (or '{task}=PATH')")
+        key = (path, kind)
+        if key not in self._loaded:
+            log.info("loading %s (%s) for %s", path, kind, task)
+            self._loaded[key] = load_model(
+                path, kind, device=self._device, dtype=self.dtype,
+                allow_pickle=self.allow_pickle, trust_remote_code=self.trust_remote_code,
+            )
+        return path, *self._loaded[key]
+
+    def checkpoint_hash(self, path: str) -> str:
+        from harness_tasks.inference.loading import checkpoint_hash
+
+        if path not in self._hashes:
+            self._hashes[path] = checkpoint_hash(path)
+        return self._hashes[path]
+
+    def embedding_layer(self, model) -> tuple[int, str]:
+        from harness_tasks.inference.embedding import default_layer
+
+        if self.layer is not None:
+            return self.layer, "given"
+        return default_layer(model.config)
+
+    # ---- dispatch --------------------------------------------------------------------------------
+    def _settings(self, request_type: str, model) -> dict:
+        settings = {"max_length": self.max_length, "dtype": str(self.dtype)}
+        if request_type == "embed":
+            settings.update(layer=self.embedding_layer(model)[0], pooling=self.pooling)
+        if request_type == "extract_span":
+            settings.update(doc_stride=self.doc_stride, max_query_length=self.max_query_length,
+                            max_answer_length=self.max_answer_length, n_best=self.n_best)
+        return settings
+
+    def _dispatch(self, requests, request_type: str, run) -> list:
+        """Group requests by task, run each group on its checkpoint, answer in the original order."""
+        from tqdm import tqdm
+
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, request in enumerate(requests):
+            groups[request.task_name].append(i)
+        answers: list = [None] * len(requests)
+        kind = REQUEST_KINDS[request_type]
+        for task_name, indices in groups.items():
+            task, _language = parse_task_name(task_name)
+            path, tokenizer, model = self._model(task, kind)
+            arguments = [list(requests[i].args) for i in indices]
+            key = None
+            if self.cache is not None:
+                from harness_tasks.results_cache import cache_key, data_hash
+
+                key = cache_key(checkpoint=self.checkpoint_hash(path), task=task_name,
+                                request_type=request_type, settings=self._settings(request_type, model),
+                                data=data_hash(arguments))
+                cached = self.cache.load(key, request_type, len(indices))
+                if cached is not None:
+                    log.info("%s: %d cached %s predictions", task_name, len(indices), request_type)
+                    for i, value in zip(indices, cached, strict=True):
+                        answers[i] = value
+                    continue
+            import torch
+
+            with torch.inference_mode(), tqdm(total=len(indices), desc=f"{task_name} {request_type}",
+                                               unit="ex", leave=False) as bar:
+                values = run(tokenizer, model, arguments, bar)
+            if len(values) != len(indices):
+                raise AssertionError(f"{task_name}: {len(indices)} requests but {len(values)} answers")
+            if key is not None:
+                self.cache.save(key, request_type, values)
+            for i, value in zip(indices, values, strict=True):
+                answers[i] = value
+        return answers
+
+    def _limit(self, tokenizer, model) -> int:
+        from harness_tasks.inference.loading import max_input_length
+
+        return max_input_length(tokenizer, model, self.max_length)
+
+    # ---- the four request types ------------------------------------------------------------------
+    def classify(self, requests) -> list[str]:
+        from harness_tasks.inference.classify import classify_pairs
+
+        def run(tokenizer, model, arguments, bar):
+            pairs = [(a[0], a[1] if len(a) > 1 else None) for a in arguments]
+            return classify_pairs(tokenizer, model, pairs, max_length=self._limit(tokenizer, model),
+                                  batch_size=self.batch_size, device=self._device, progress=bar)
+
+        return self._dispatch(requests, "classify", run)
+
+    def tag(self, requests) -> list[list[str]]:
+        from harness_tasks.inference.tagging import tag_sentences
+
+        def run(tokenizer, model, arguments, bar):
+            sentences = [list(a[1]) for a in arguments]
+            return tag_sentences(tokenizer, model, sentences, max_length=self._limit(tokenizer, model),
+                                 batch_size=self.batch_size, device=self._device, progress=bar)
+
+        return self._dispatch(requests, "tag", run)
+
+    def extract_span(self, requests) -> list[str]:
+        from harness_tasks.inference.spans import extract_spans
+
+        def run(tokenizer, model, arguments, bar):
+            limit = self._limit(tokenizer, model)
+            query = min(self.max_query_length, limit // 2)
+            # The overlap must stay below the context room left after the question and 3 special tokens,
+            # or the tokenizer refuses to window (it matters for short limits only).
+            stride = max(1, min(self.doc_stride, (limit - query - 3) // 2))
+            return extract_spans(
+                tokenizer, model, [(a[0], a[1]) for a in arguments], max_length=limit,
+                doc_stride=stride, max_query_tokens=query,
+                max_answer_length=self.max_answer_length, n_best=self.n_best,
+                batch_size=self.batch_size, device=self._device, progress=bar,
+            )
+
+        return self._dispatch(requests, "extract_span", run)
+
+    def embed(self, requests) -> list:
+        from harness_tasks.inference.embedding import embed_texts
+
+        def run(tokenizer, model, arguments, bar):
+            layer, why = self.embedding_layer(model)
+            self.used_layers[getattr(model, "name_or_path", "")] = {"layer": layer, "why": why,
+                                                                     "pooling": self.pooling}
+            return embed_texts(tokenizer, model, [a[0] for a in arguments], layer=layer,
+                               pooling=self.pooling, max_length=self._limit(tokenizer, model),
+                               batch_size=self.batch_size, device=self._device, progress=bar)
+
+        return self._dispatch(requests, "embed", run)
+
+    # ---- lm-eval's generative request types do not apply to encoders -----------------------------
+    def loglikelihood(self, requests):
+        raise NotImplementedError("xtreme-encoder scores XTREME tasks (classify/tag/extract_span/embed), "
+                                  "not loglikelihood tasks")
+
+    def loglikelihood_rolling(self, requests):
+        raise NotImplementedError("xtreme-encoder does not compute loglikelihood_rolling")
+
+    def generate_until(self, requests):
+        raise NotImplementedError("xtreme-encoder does not generate text")
+
+    def info(self) -> dict:
+        """What produced the predictions: checkpoint paths + hashes, embedding layer and pooling."""
+        return {
+            "bundle": self.bundle,
+            "paths": dict(self.paths),
+            "checkpoint_hashes": {path: self.checkpoint_hash(path) for path, _ in self._loaded},
+            "embedding": {"layer_requested": self.layer, "pooling": self.pooling,
+                          "used": dict(self.used_layers)},
+            "device": str(self._device),
+            "dtype": str(self.dtype),
+        }
+
+
+def is_bundle(path: str | Path) -> bool:
+    """A checkpoint bundle (manifest or head folders) rather than one plain checkpoint folder."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return False
+    if (folder / bundle_layout.MANIFEST).exists():
+        return True
+    return any((folder / head).is_dir() for head in bundle_layout.HEAD_KIND)
