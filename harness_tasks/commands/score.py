@@ -236,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
     merged["xtreme"] = section
     merged.pop("samples", None)
     bundle_layout.write_json_atomic(output / "results.json", _clean(merged))
-    print(format_table(section, args.per_language, per_language))
+    print(format_table(section, args.per_language))
     _say(f"wrote {output / 'results.json'} and {submission}/")
     if not plan:
         _say("xtreme score: no task could run (see the skip reasons above)")
@@ -244,27 +244,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_table(section: dict, per_language_rows: bool, per_language: dict) -> str:
-    from evaluators.benchmark import TASKS
+def format_table(section: dict, per_language_rows: bool) -> str:
+    """The same tables as `xtreme score-submission` (leaderboards.report), plus what was not scored."""
+    from leaderboards.report import language_table, task_table
 
-    lines = [f"{'task':<10} {'langs':>5} {'score':>8}  metrics", "-" * 60]
-    for task, summary in section["tasks"].items():
-        metric_text = "  ".join(f"{k[4:]}={v:.2f}" for k, v in summary.items()
-                                if k.startswith("avg_") and k != "avg_metric")
-        lines.append(f"{task:<10} {len(per_language.get(task, {})):>5} {summary['avg_metric']:>8.2f}  {metric_text}")
-        if per_language_rows:
-            for lang in TASKS[task].languages:
-                if lang in per_language.get(task, {}):
-                    scores = per_language[task][lang]
-                    lines.append(f"  {lang:<8} {'':>5} {'':>8}  " + "  ".join(f"{k}={v:.2f}" for k, v in scores.items()))
-    for task, why in section["skipped_tasks"].items():
-        lines.append(f"{task:<10} skipped: {why}")
-    for task, langs in section["unscored_languages"].items():
-        lines.append(f"{task:<10} predictions only (no labels): {' '.join(langs)}")
-    lines.append("-" * 60)
-    for group, value in section["groups"].items():
-        lines.append(f"{group:<16} {value:>8.2f}")
-    score = section["xtreme_score"]
-    lines.append(f"{'XTREME':<16} {score:>8.2f}" if score is not None else
-                 "XTREME           n/a (needs all nine tasks, every language, no --limit)")
-    return "\n".join(lines)
+    scores = {**section["groups"], **section["tasks"]}
+    if section["xtreme_score"] is not None:
+        scores["all_task"] = section["xtreme_score"]
+    parts = [task_table(scores)]
+    if per_language_rows:
+        parts += [language_table(scores, task) for task in section["tasks"]]
+    lines = [f"{task}: skipped: {why}" for task, why in section["skipped_tasks"].items()]
+    lines += [f"{task}: predictions only (no labels): {' '.join(langs)}"
+              for task, langs in section["unscored_languages"].items()]
+    if lines:
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
