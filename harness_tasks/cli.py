@@ -12,6 +12,10 @@ import sys
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "harness_tasks.commands.demo",
+        "train the sample X-STILTs recipe on a tiny local encoder, score it on all nine tasks, print the table",
+    ),
     "score-submission": (
         "harness_tasks.commands.score_submission",
         "score a submission folder in the public XTREME layout against gold labels",

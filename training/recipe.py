@@ -1,0 +1,692 @@
+"""The X-STILTs recipe, from config to checkpoint bundle, in one file.
+
+    base encoder ─► intermediate step 1 ─► step 2 ─► ... ─► encoder E ─┬─► xnli  (best on English dev)
+                    (one task, or several                               ├─► pawsx
+                     with a shared encoder)                             ├─► ... one target phase per task
+                                                                        └─► bundle: E + every head + manifest
+
+Phases run in order; each writes into ``OUTPUT/phases/NN-kind-name/``:
+
+* ``checkpoint/``  model, optimizer, scheduler and step, replaced atomically every ``save_every_steps``;
+* ``final/``       (intermediate) the encoder + tokenizer the next phase starts from;
+* ``best/``        (target) the head with the best English-dev score so far, and ``selection.json``;
+* ``done.json``    written last: a phase with it is finished and never run again.
+
+Resuming (``--resume``) skips finished phases and restarts the current one from its checkpoint. That is
+exact, not approximate: the order of batches is a pure function of the seed (planned up front, see
+``plan_batches``), and dropout is re-seeded from (seed, phase, step) before every step, so no random state
+has to survive the crash. A resumed run ends with the same weights as an uninterrupted one (tested).
+
+Model selection uses English dev data only (zero-shot): accuracy (XNLI, PAWS-X), seqeval chunk F1 as the
+benchmark computes it (UD-POS, PAN-X), SQuAD v1.1 F1 on SQuAD dev (SQuAD; also TyDiQA, whose only English
+dev data is XTREME's test set). Selection points: every epoch (or ``eval_every_steps``) and the last step.
+
+Multi-GPU and mixed precision come from accelerate: ``accelerate launch -m training.command CONFIG``
+(or ``accelerate launch $(which xtreme) train CONFIG``). ``batch_size`` is per device; each optimizer step
+sees batch_size x devices x gradient_accumulation_steps examples, so the number of steps shrinks with more
+devices. Checked on CPU with two processes (``ACCELERATE_USE_CPU=1 torchrun --nproc_per_node 2 -m
+training.command CONFIG``); logged losses are the main process's. fp16 runs save the loss scaler too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint, write_json_atomic
+from training import features as F
+from training.config import TINY_BASE_MODEL, ExperimentConfig, Hyperparameters
+from training.hashing import package_versions, sha256_file, sha256_records
+from training.intermediate_tasks import QUESTION_ANSWERING, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, load_task
+
+# Target head -> (head kind, the readers' task name for its English data).
+TARGETS = {
+    "xnli": (SEQUENCE_CLASSIFICATION, "xnli"),
+    "pawsx": (SEQUENCE_CLASSIFICATION, "pawsx"),
+    "udpos": (TOKEN_CLASSIFICATION, "udpos"),
+    "panx": (TOKEN_CLASSIFICATION, "panx"),
+    "squad": (QUESTION_ANSWERING, "squad"),
+    "tydiqa": (QUESTION_ANSWERING, "tydiqa"),
+}
+AUTO_CLASS = {
+    SEQUENCE_CLASSIFICATION: "AutoModelForSequenceClassification",
+    TOKEN_CLASSIFICATION: "AutoModelForTokenClassification",
+    QUESTION_ANSWERING: "AutoModelForQuestionAnswering",
+}
+# What model selection maximises, per target (all on English dev data; see the module docstring).
+SELECTION_METRIC = {
+    "xnli": "accuracy on XNLI English dev",
+    "pawsx": "accuracy on PAWS-X English dev",
+    "udpos": "chunk F1 (evaluators.tagging, mode xtreme) on UD-POS English dev",
+    "panx": "entity F1 (evaluators.tagging, mode xtreme) on PAN-X English dev",
+    "squad": "SQuAD v1.1 F1 on SQuAD v1.1 dev",
+    "tydiqa": "SQuAD v1.1 F1 on SQuAD v1.1 dev (TyDiQA-GoldP has no English dev set)",
+}
+StepHook = Callable[[str, int], None]  # (phase name, optimizer steps done); raise to stop (tests: a crash)
+
+
+class RecipeError(RuntimeError):
+    pass
+
+
+@dataclass
+class Run:
+    """What every phase needs: config, folders, accelerator, tokenizer, metrics log."""
+
+    config: ExperimentConfig
+    out: Path
+    accelerator: object
+    hook: StepHook | None
+    log: "MetricsLog"
+    base_model: str = ""
+    tokenizer: object = None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def run_recipe(config: ExperimentConfig, output_dir: str | Path, *, resume: bool = False,
+               hook: StepHook | None = None) -> Path:
+    """Run every phase of ``config`` not yet done under ``output_dir``; return the bundle folder."""
+    from accelerate import Accelerator
+
+    import transformers
+
+    out = Path(output_dir)
+    accelerator = Accelerator(mixed_precision=config.hyperparameters.mixed_precision)
+    # Every process looks before the main one writes config.json, so that none mistakes a new run for an old one.
+    existed = (out / "config.json").exists()
+    accelerator.wait_for_everyone()
+    _check_output(config, out, resume, existed, accelerator.is_main_process)
+    accelerator.wait_for_everyone()
+    # Our own progress lines say what happens; transformers' per-load reports (a new head's weights are
+    # "MISSING", by design) and shard progress bars would bury them.
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    run = Run(config, out, accelerator, hook, MetricsLog(out, accelerator.is_main_process))
+    data_root = _data_root(config)
+
+    intermediate_data = [
+        [load_task(name, config.intermediate_tasks.get(name), xtreme_dir=data_root,
+                   max_examples=(step.hyperparameters or config.hyperparameters).max_train_examples)
+         for name in step.tasks]
+        for step in config.intermediate
+    ]
+    targets = config.target.tasks if config.target else ()
+    target_data = {task: _target_data(config, task) for task in targets}
+    run.base_model = _base_model(run, intermediate_data, target_data)
+
+    from transformers import AutoTokenizer
+
+    run.tokenizer = AutoTokenizer.from_pretrained(run.base_model)
+    start = run.base_model
+    history = []  # the intermediate steps so far, for the manifest
+    for index, (step, data) in enumerate(zip(config.intermediate, intermediate_data), start=1):
+        phase = f"{index:02d}-intermediate-{step.name}"
+        start = train_intermediate(run, phase, index, step, data, start)
+        history.append(json.loads((out / "phases" / phase / "done.json").read_text(encoding="utf-8")))
+    encoder_dir = start
+    heads = {}
+    for offset, task in enumerate(targets, start=len(config.intermediate) + 1):
+        phase = f"{offset:02d}-target-{task}"
+        begin = encoder_dir if config.target.start_from == "intermediate" else run.base_model
+        heads[task] = train_target(run, phase, offset, task, target_data[task], begin)
+    bundle = out / "bundle"
+    if accelerator.is_main_process:
+        write_bundle(run, bundle, encoder_dir, heads, history)
+    accelerator.wait_for_everyone()
+    run.log.close()
+    return bundle
+
+
+def _check_output(config: ExperimentConfig, out: Path, resume: bool, existed: bool, main: bool) -> None:
+    saved = out / "config.json"
+    current = json.loads(json.dumps(config.to_dict()))  # as config.json holds it (tuples become lists)
+    current.pop("output_dir", None)
+    if existed:
+        if not resume:
+            raise RecipeError(f"{out} already holds a run: pass --resume to continue it, or choose another --output")
+        before = json.loads(saved.read_text(encoding="utf-8"))
+        changed = sorted(k for k in set(before) | set(current) if before.get(k) != current.get(k))
+        if changed:
+            raise RecipeError(
+                f"{config.source}: {', '.join(changed)} differ from the run in {out} (its config.json);"
+                " a resumed run must use the same config"
+            )
+        return
+    if main:
+        out.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(saved, current)
+
+
+def _data_root(config: ExperimentConfig) -> Path | None:
+    """The XTREME raw-layout folder (for MNLI / SQuAD as intermediate tasks); None for the hub."""
+    from harness_tasks.readers import SAMPLE_DATA_DIR
+
+    if config.data is None:
+        return SAMPLE_DATA_DIR
+    if config.data == "hub" or config.data.startswith("hub:"):
+        return None
+    return Path(config.data)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Data
+
+
+@dataclass
+class TargetData:
+    train: list
+    dev: list
+    labels: tuple[str, ...]
+    sources: dict
+
+
+def _target_data(config: ExperimentConfig, task: str) -> TargetData:
+    from evaluators.benchmark import TASKS
+    from harness_tasks.readers import load_english_train
+
+    kind, reader_task = TARGETS[task]
+    source = config.data
+    train = load_english_train(reader_task, "train", source=source)
+    # TyDiQA-GoldP has no English dev set (XTREME's test is its dev): select on SQuAD v1.1's English dev.
+    dev_task = "squad" if task == "tydiqa" else reader_task
+    dev = load_english_train(dev_task, "dev", source=source)
+    hyper = config.hyperparameters
+    if hyper.max_train_examples:
+        train = train[: hyper.max_train_examples]
+    if hyper.max_eval_examples:
+        dev = dev[: hyper.max_eval_examples]
+    labels = TASKS[reader_task].labels if reader_task in TASKS and kind != QUESTION_ANSWERING else ()
+    sources = {
+        "train": {"files": _data_files(config, reader_task, "train"), "records_sha256": sha256_records(train),
+                  "examples": len(train)},
+        "dev": {"files": _data_files(config, dev_task, "dev"), "records_sha256": sha256_records(dev),
+                "examples": len(dev)},
+    }
+    return TargetData(train, dev, labels, sources)
+
+
+def _data_files(config: ExperimentConfig, task: str, split: str) -> dict:
+    """sha256 of the raw-layout file a split was read from (hub data: none; its records hash stands)."""
+    from harness_tasks.readers import ENGLISH_TRAIN_DATASET, SAMPLE_DATA_DIR
+    from harness_tasks.readers.raw import resolve
+
+    if config.data is not None and (config.data == "hub" or config.data.startswith("hub:")):
+        return {}
+    root = SAMPLE_DATA_DIR if config.data is None else Path(config.data)
+    path = resolve(root, ENGLISH_TRAIN_DATASET[task], "en", split)
+    return {str(path): sha256_file(path)}
+
+
+def _texts(records) -> list[str]:
+    out = []
+    for r in records:
+        for name in ("sentence1", "sentence2", "question", "context"):
+            if hasattr(r, name):
+                out.append(getattr(r, name))
+        if hasattr(r, "tokens"):
+            out.append(" ".join(r.tokens))
+        if hasattr(r, "choices"):
+            out.extend(r.choices)
+    return out
+
+
+def _base_model(run: Run, intermediate_data, target_data) -> str:
+    """The pretrained encoder's name or folder; ``tiny`` builds one from the training texts (once)."""
+    config = run.config
+    if config.base_model != TINY_BASE_MODEL:
+        return config.base_model
+    folder = run.out / "base-model"
+    if run.accelerator.is_main_process and not (folder / "config.json").exists():
+        from harness_tasks.tiny_encoder import build_tiny_encoder
+
+        texts = [t for step in intermediate_data for data in step for t in _texts(data.examples)]
+        for data in target_data.values():
+            texts += _texts(data.train)
+        tiny = config.tiny_encoder
+        tmp = run.out / "base-model.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        build_tiny_encoder(tmp, texts, hidden_size=tiny.hidden_size, layers=tiny.layers, heads=tiny.heads,
+                           vocab_size=tiny.vocab_size, max_length=tiny.max_length, seed=config.seed)
+        tmp.rename(folder)
+    run.accelerator.wait_for_everyone()
+    return str(folder)
+
+
+def _lengths(run: Run, hyper: Hyperparameters) -> Hyperparameters:
+    """Clamp window lengths to what the encoder can take (a tiny encoder has few positions)."""
+    from dataclasses import replace
+
+    limit = run.tokenizer.model_max_length
+    if not limit or limit > 100_000:  # tokenizers without a recorded limit report a huge sentinel
+        return hyper
+    qa = min(hyper.qa_max_length, limit)
+    return replace(hyper, max_length=min(hyper.max_length, limit), qa_max_length=qa,
+                   doc_stride=min(hyper.doc_stride, qa // 2))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Batch plan: every micro-batch of a phase, decided before the first one runs
+
+
+def plan_batches(sizes: dict[str, int], batch_size: int, epochs: float, sampling: str, temperature: float,
+                 seed: int) -> list[tuple[str, list[int]]]:
+    """(task, example indices) for every micro-batch of a phase.
+
+    A phase lasts ``epochs`` x (the batches of one pass over every task). Each task is a stream of
+    shuffled passes over its data; each micro-batch draws a task with probability proportional to its
+    size (``proportional``), equal (``uniform``) or size ** (1 / temperature) (``temperature``). With one
+    task this is plain epoch-by-epoch training. Python's ``random.Random`` seeded from strings is stable
+    across runs and machines (it hashes the seed with SHA-512), which is what makes resume exact.
+    """
+    names = list(sizes)
+    per_pass = {n: math.ceil(sizes[n] / batch_size) for n in names}
+    total = math.ceil(epochs * sum(per_pass.values()))
+    weights = {
+        "proportional": [sizes[n] for n in names],
+        "uniform": [1.0] * len(names),
+        "temperature": [sizes[n] ** (1.0 / temperature) for n in names],
+    }[sampling]
+    chooser = random.Random(f"{seed}:tasks")
+    shufflers = {n: random.Random(f"{seed}:{n}") for n in names}
+    pending: dict[str, list[list[int]]] = {n: [] for n in names}
+    plan = []
+    for _ in range(total):
+        name = names[0] if len(names) == 1 else chooser.choices(names, weights)[0]
+        if not pending[name]:
+            order = list(range(sizes[name]))
+            shufflers[name].shuffle(order)
+            pending[name] = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        plan.append((name, pending[name].pop(0)))
+    return plan
+
+
+def _step_seed(seed: int, phase_index: int, step: int, process: int) -> int:
+    return (seed * 1_000_003 + phase_index * 10_007 + step) * 16 + process
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Phases
+
+
+def train_intermediate(run: Run, phase: str, index: int, step, data, start: str) -> str:
+    """One intermediate step (one task or several sharing the encoder); returns its encoder folder."""
+    from training.heads import SharedEncoderModel
+
+    folder = run.out / "phases" / phase
+    final = folder / "final"
+    if (folder / "done.json").exists():
+        _say(run, f"[{phase}] finished before: skipped")
+        return str(final)
+    config = run.config
+    hyper = _lengths(run, step.hyperparameters or config.hyperparameters)
+    encoded = {d.name: F.encode(d.head, d.examples, run.tokenizer, d.labels, hyper) for d in data}
+    torch.manual_seed(_step_seed(config.seed, index, 0, 0))  # head initialisation
+    model = SharedEncoderModel(_load_encoder(start), {d.name: (d.head, len(d.labels)) for d in data})
+    if hyper.gradient_checkpointing:
+        _checkpoint_activations(model.encoder)
+    epochs = step.epochs if step.epochs is not None else hyper.intermediate_epochs
+    plan = plan_batches({n: len(e.features) for n, e in encoded.items()},
+                        hyper.batch_size * run.accelerator.num_processes, epochs, step.sampling,
+                        step.temperature, _step_seed(config.seed, index, 0, 0))
+    feats = {n: e.features for n, e in encoded.items()}
+    steps = _train_loop(run, phase, index, folder, model, lambda m, task, batch: m(task, batch), plan, feats,
+                        hyper, evaluate=None, eval_at=set())
+    if run.accelerator.is_main_process:
+        tmp = folder / "final.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        run.accelerator.unwrap_model(model).encoder.save_pretrained(tmp, safe_serialization=True)
+        run.tokenizer.save_pretrained(tmp)
+        _replace_dir(tmp, final)
+        write_json_atomic(folder / "done.json", {
+            "tasks": list(step.tasks), "sampling": step.sampling,
+            "temperature": step.temperature if step.sampling == "temperature" else None,
+            "epochs": epochs, "optimizer_steps": steps, "start": str(start),
+            "examples": {d.name: len(d.examples) for d in data},
+            "heads": {d.name: d.head for d in data},
+            "data": {d.name: d.sources for d in data},
+            "hyperparameters": asdict(hyper),
+        })
+        shutil.rmtree(folder / "checkpoint", ignore_errors=True)  # the phase is done; its state is not needed
+    run.accelerator.wait_for_everyone()
+    return str(final)
+
+
+def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, start: str) -> dict:
+    """One target phase; returns its done.json (best folder, selection, data)."""
+    import transformers
+
+    folder = run.out / "phases" / phase
+    if (folder / "done.json").exists():
+        _say(run, f"[{phase}] finished before: skipped")
+        done = json.loads((folder / "done.json").read_text(encoding="utf-8"))
+        done["best"] = str(folder / "best")  # where it is now, should the run folder have moved
+        return done
+    config = run.config
+    hyper = _lengths(run, config.hyperparameters)
+    kind = TARGETS[task][0]
+    train = F.encode(kind, data.train, run.tokenizer, data.labels, hyper)
+    dev = F.encode(kind, data.dev, run.tokenizer, data.labels, hyper)
+    torch.manual_seed(_step_seed(config.seed, index, 0, 0))  # head initialisation
+    extra = {}
+    if kind != QUESTION_ANSWERING:
+        extra = {"num_labels": len(data.labels), "id2label": dict(enumerate(data.labels)),
+                 "label2id": {label: i for i, label in enumerate(data.labels)}}
+    model = getattr(transformers, AUTO_CLASS[kind]).from_pretrained(start, **extra)
+    if hyper.gradient_checkpointing:
+        _checkpoint_activations(model)
+    epochs = config.target.epochs_for(task)
+    global_batch = hyper.batch_size * run.accelerator.num_processes
+    plan = plan_batches({task: len(train.features)}, global_batch, epochs, "proportional", 1.0,
+                        _step_seed(config.seed, index, 0, 0))
+    steps_per_epoch = math.ceil(math.ceil(len(train.features) / global_batch) / hyper.gradient_accumulation_steps)
+    every = hyper.eval_every_steps or steps_per_epoch
+    total = _total_steps(len(plan), hyper)
+    eval_at = set(range(every, total + 1, every)) | {total}
+
+    def loss_of(m, _task, batch):
+        return m(**batch).loss
+
+    def evaluate(m) -> float:
+        return _dev_score(run, m, kind, task, dev, data, hyper)
+
+    steps = _train_loop(run, phase, index, folder, model, loss_of, plan, {task: train.features}, hyper,
+                        evaluate=evaluate, eval_at=eval_at, metric=SELECTION_METRIC[task])
+    selection = json.loads((folder / "best" / "selection.json").read_text(encoding="utf-8"))
+    done = {"task": task, "start": str(start), "epochs": epochs, "optimizer_steps": steps,
+            "selection": selection, "data": data.sources, "hyperparameters": asdict(hyper),
+            "best": str(folder / "best")}
+    if run.accelerator.is_main_process:
+        write_json_atomic(folder / "done.json", done)
+        shutil.rmtree(folder / "checkpoint", ignore_errors=True)
+    run.accelerator.wait_for_everyone()
+    return done
+
+
+def _checkpoint_activations(model) -> None:
+    """Recompute activations in the backward pass (memory for time); transformers 5 renamed the method."""
+    enable = getattr(model, "activation_checkpointing_enable", None) or model.gradient_checkpointing_enable
+    enable()
+
+
+def _load_encoder(path: str):
+    """The bare encoder: AutoModel, or the encoder half of an encoder-decoder (mT5 -> MT5EncoderModel)."""
+    import transformers
+    from transformers import AutoConfig, AutoModel
+
+    config = AutoConfig.from_pretrained(path)
+    if getattr(config, "is_encoder_decoder", False):
+        name = type(config).__name__.replace("Config", "EncoderModel")
+        if not hasattr(transformers, name):
+            raise RecipeError(f"{path}: an encoder-decoder model without an encoder-only class ({name})")
+        return getattr(transformers, name).from_pretrained(path)
+    return AutoModel.from_pretrained(path)
+
+
+def _dev_score(run: Run, model, kind: str, task: str, dev: F.Encoded, data: TargetData, hyper) -> float:
+    """The English-dev score used for model selection (higher is better)."""
+    from evaluators.classification import accuracy
+    from evaluators.squad import squad_scores
+    from evaluators.tagging import tagging_scores
+
+    model.eval()
+    outputs = []
+    device = run.accelerator.device
+    with torch.no_grad():
+        for i in range(0, len(dev.features), hyper.batch_size * 2):
+            batch = F.collate(dev.features[i:i + hyper.batch_size * 2], run.tokenizer.pad_token_id)
+            batch = {k: v.to(device) for k, v in batch.items()
+                     if k not in ("labels", "start_positions", "end_positions")}
+            with run.accelerator.autocast():
+                result = model(**batch)
+            if kind == QUESTION_ANSWERING:
+                outputs += list(zip(result.start_logits.float().cpu(), result.end_logits.float().cpu()))
+            else:
+                outputs += list(result.logits.float().cpu())
+    model.train()
+    if kind == SEQUENCE_CLASSIFICATION:
+        return accuracy([e.label for e in data.dev], F.predict_classes(outputs, data.labels))["accuracy"]
+    if kind == TOKEN_CLASSIFICATION:
+        predicted = F.predict_tags(dev, outputs, data.dev, data.labels)
+        return tagging_scores([list(e.tags) for e in data.dev], predicted)["f1"]
+    spans = F.predict_spans(dev, [s for s, _ in outputs], [e for _, e in outputs], data.dev, hyper.max_answer_length)
+    gold = {e.id: [a.text for a in e.answers] for e in data.dev}
+    return squad_scores(gold, spans)["f1"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The training loop (shared by both phases)
+
+
+def _total_steps(micro_batches: int, hyper: Hyperparameters) -> int:
+    total = math.ceil(micro_batches / hyper.gradient_accumulation_steps)
+    return min(total, hyper.max_steps) if hyper.max_steps else total
+
+
+def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, plan, feats, hyper,
+                *, evaluate, eval_at: set[int], metric: str = "") -> int:
+    """Run (or finish) the optimizer steps of one phase; returns how many it has in all."""
+    from transformers import get_linear_schedule_with_warmup
+
+    acc = run.accelerator
+    ga = hyper.gradient_accumulation_steps
+    total = _total_steps(len(plan), hyper)
+    model.to(acc.device)
+    decay = [p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm", "layer_norm"))]
+    no_decay = [p for n, p in model.named_parameters() if any(k in n for k in ("bias", "LayerNorm", "layer_norm"))]
+    optimizer = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": hyper.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=hyper.learning_rate,
+    )
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(hyper.warmup_ratio * total), total)
+    state = {"step": 0, "best": None}
+    for name in ("best", "final"):  # a crash in the middle of _replace_dir left only the old copy
+        if not (folder / name).exists() and (folder / f"{name}.old").exists():
+            (folder / f"{name}.old").rename(folder / name)
+    checkpoint = _latest_checkpoint(folder)
+    if checkpoint is not None:
+        model.load_state_dict(torch.load(checkpoint / "model.pt", map_location=acc.device))
+        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", map_location=acc.device))
+        scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt"))
+        state = json.loads((checkpoint / "state.json").read_text(encoding="utf-8"))
+        _say(run, f"[{phase}] resuming from step {state['step']}/{total}")
+    # The scheduler stays outside prepare(): accelerate would step it once per process.
+    model, optimizer = acc.prepare(model, optimizer)
+    if checkpoint is not None and acc.scaler is not None and (checkpoint / "scaler.pt").exists():
+        acc.scaler.load_state_dict(torch.load(checkpoint / "scaler.pt"))  # fp16 loss scale, for an exact resume
+    pad = run.tokenizer.pad_token_id
+    started, window = time.time(), []
+    while state["step"] < total:
+        step = state["step"]
+        torch.manual_seed(_step_seed(run.config.seed, index, step + 1, acc.process_index))  # dropout
+        model.train()
+        chunk = plan[step * ga:(step + 1) * ga]
+        loss_sum = 0.0
+        for j, (task, indices) in enumerate(chunk):
+            mine = indices[acc.process_index::acc.num_processes] or indices[:1]
+            batch = {k: v.to(acc.device) for k, v in F.collate([feats[task][i] for i in mine], pad).items()}
+            # Gradients are synchronised across devices only on the last micro-batch of the step.
+            sync = acc.no_sync(model) if j < len(chunk) - 1 else nullcontext()
+            with sync, acc.autocast():
+                loss = loss_of(model, task, batch) / len(chunk)
+                acc.backward(loss)
+            loss_sum += loss.item()
+        if hyper.max_grad_norm:
+            acc.clip_grad_norm_(model.parameters(), hyper.max_grad_norm)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        state["step"] = step = step + 1
+        window.append(loss_sum)
+        if step % hyper.log_every_steps == 0 or step == total:
+            mean = sum(window) / len(window)
+            run.log.write({"phase": phase, "step": step, "of": total, "loss": mean,
+                           "lr": scheduler.get_last_lr()[0]})
+            _say(run, f"[{phase}] step {step}/{total}  loss {mean:.4f}  lr {scheduler.get_last_lr()[0]:.2e}"
+                      f"  {time.time() - started:.0f}s")
+            window = []
+        if evaluate is not None and step in eval_at:
+            score = evaluate(acc.unwrap_model(model))
+            run.log.write({"phase": phase, "step": step, "dev_score": score})
+            _say(run, f"[{phase}] step {step}: English dev {score:.2f}")
+            # Strictly better only: on a tie the earlier step stays selected (fewer steps, same score).
+            if state["best"] is None or score > state["best"]["score"]:
+                state["best"] = {"step": step, "score": score}
+                if acc.is_main_process:
+                    _save_best(run, acc.unwrap_model(model), folder, state["best"], metric)
+                acc.wait_for_everyone()
+        if step % hyper.save_every_steps == 0 and step < total:
+            if acc.is_main_process:
+                _save_checkpoint(acc.unwrap_model(model), optimizer, scheduler, acc.scaler, state, folder)
+            acc.wait_for_everyone()
+        if run.hook is not None:
+            run.hook(phase, step)
+    return total
+
+
+def _save_best(run: Run, model, folder: Path, best: dict, metric: str) -> None:
+    tmp = folder / "best.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp, safe_serialization=True)
+    run.tokenizer.save_pretrained(tmp)
+    write_json_atomic(tmp / "selection.json", {**best, "metric": metric})
+    _replace_dir(tmp, folder / "best")
+
+
+def _save_checkpoint(model, optimizer, scheduler, scaler, state: dict, folder: Path) -> None:
+    tmp = folder / "checkpoint.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    torch.save(model.state_dict(), tmp / "model.pt")
+    torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
+    torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
+    if scaler is not None:
+        torch.save(scaler.state_dict(), tmp / "scaler.pt")
+    write_json_atomic(tmp / "state.json", state)  # written last: a checkpoint without it is incomplete
+    _replace_dir(tmp, folder / "checkpoint")
+
+
+def _replace_dir(tmp: Path, target: Path) -> None:
+    """Swap a finished folder in: old -> target.old, tmp -> target, drop old. A crash in between leaves
+    target.old, which _latest_checkpoint falls back to."""
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _latest_checkpoint(folder: Path) -> Path | None:
+    for candidate in (folder / "checkpoint", folder / "checkpoint.old"):
+        if (candidate / "state.json").exists():
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bundle
+
+
+def write_bundle(run: Run, bundle: Path, encoder_dir: str, heads: dict[str, dict], history: list[dict]) -> None:
+    """Assemble harness_tasks.bundle's layout: encoder/, one folder per head, manifest.json."""
+    config = run.config
+    tmp = bundle.with_name(bundle.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    if Path(encoder_dir).is_dir():
+        shutil.copytree(encoder_dir, tmp / ENCODER)
+    else:  # the baseline with a hub model: the pretrained encoder itself is the retrieval model
+        _load_encoder(encoder_dir).save_pretrained(tmp / ENCODER, safe_serialization=True)
+        run.tokenizer.save_pretrained(tmp / ENCODER)
+    common = {
+        "created_by": "xtreme train",
+        "config": str(config.source),
+        "base_model": config.base_model if config.base_model != TINY_BASE_MODEL
+        else f"tiny (built from the training texts: {asdict(config.tiny_encoder)})",
+        "seed": config.seed,
+        "order": [step["tasks"] for step in history],
+        "intermediate": history,
+        "packages": package_versions(),
+    }
+    record_checkpoint(tmp, ENCODER, {**common, "kind": HEAD_KIND[ENCODER],
+                                     "hyperparameters": asdict(config.hyperparameters)})
+    from_intermediate = bool(history) and config.target is not None and config.target.start_from == "intermediate"
+    for task, done in heads.items():
+        shutil.copytree(done["best"], tmp / task, ignore=shutil.ignore_patterns("selection.json"))
+        record_checkpoint(tmp, task, {
+            **common, "kind": HEAD_KIND[task],
+            # The training this head went through, in order (a head trained from the base model skips the
+            # intermediate steps even though the bundle's encoder had them).
+            "tasks": ([s["tasks"] for s in history] if from_intermediate else []) + [[task]],
+            "target": {k: done[k] for k in ("task", "epochs", "optimizer_steps", "selection", "data")},
+            "start": "intermediate" if from_intermediate else "base",
+            "hyperparameters": done["hyperparameters"],
+        })
+    _replace_dir(tmp, bundle)
+    _say(run, f"bundle written: {bundle}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Logging
+
+
+class MetricsLog:
+    """metrics.jsonl always; TensorBoard when installed; W&B when installed and WANDB_PROJECT is set."""
+
+    def __init__(self, out: Path, main: bool) -> None:
+        import os
+
+        self.main = main
+        self.path = out / "metrics.jsonl"
+        self.tb = self.wandb = None
+        if not main:
+            return
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+
+            self.tb = SummaryWriter(str(out / "tensorboard"))
+        except ImportError:
+            pass
+        if os.environ.get("WANDB_PROJECT"):
+            try:
+                import wandb
+
+                self.wandb = wandb.init(project=os.environ["WANDB_PROJECT"], dir=str(out), resume="allow")
+            except ImportError:
+                pass
+
+    def write(self, record: dict) -> None:
+        if not self.main:
+            return
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"time": round(time.time(), 3), **record}) + "\n")
+        for key in ("loss", "lr", "dev_score"):
+            if key in record:
+                if self.tb is not None:
+                    self.tb.add_scalar(f"{record['phase']}/{key}", record[key], record["step"])
+                if self.wandb is not None:
+                    self.wandb.log({f"{record['phase']}/{key}": record[key]})
+
+    def close(self) -> None:
+        if self.tb is not None:
+            self.tb.close()
+        if self.wandb is not None:
+            self.wandb.finish()
+
+
+def _say(run: Run, message: str) -> None:
+    if run.accelerator.is_main_process:
+        print(message, file=sys.stderr, flush=True)
