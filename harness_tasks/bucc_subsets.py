@@ -29,14 +29,20 @@ Presets (``bucc_preset(corpus, name, seed=0)``):
 | ci   | gold + 1,000 distractors | CI gates on the sample data and quick checks |
 | cpu  | gold + 20,000 distractors | a CPU evaluation of a real checkpoint within hours |
 
-Expected size and encode time for XTREME's BUCC test split (BUCC 2018 training data, about 2.66M
-sentences; gold pairs about de 9.6k, fr 9.1k, ru 14.4k, zh 1.9k): sentences = sum over languages of
-2 x (gold + n_distractors), i.e. ci about 78k and cpu about 230k sentences; the dev split (BUCC's sample
-data, about a tenth of the size, gold about 4.6k pairs in all) adds at most 17k (ci) and 170k (cpu), less
-where a dev side has fewer sentences than asked. Measured on this machine (2 cores, load about 1,
-2026-11-22): a BERT-base-shaped model (12 layers, hidden 768) stopping at layer 8 encodes 30 sentences/s
-with the shipped embed_texts (``python benchmarks/bench_encoder.py --shape base --rate-only --sentences
-256``), so test + dev take about: full 27 h (the issue's 31 h at 24/s), cpu 2-3.7 h, ci about 50 min.
+Expected size and encode time for XTREME's BUCC test split (the BUCC 2017/2018 training data, about
+2.66M sentences): sentences = sum over languages of 2 x (gold + n_distractors). The gold counts used
+here are APPROXIMATE and UNVERIFIED (recalled, not read from the data files or checked against the
+BUCC shared-task overview papers, Zweigenbaum et al. 2017/2018): about de 9.6k, fr 9.1k, ru 14.4k,
+zh 1.9k pairs, giving ci about 78k and cpu about 230k sentences. The dev split (BUCC's sample data,
+about a tenth of the size, gold roughly 4.6k pairs in all, equally unverified) adds at most 17k (ci)
+and 170k (cpu), less where a dev side has fewer sentences than asked. For exact figures count the lines
+of the ``*.gold`` files, or read ``describe()["gold_pairs"]`` from a run's results.json.
+
+Measured on this machine (2 cores, load about 1, 2026-11-22): a BERT-base-shaped model (12 layers,
+hidden 768) stopping at layer 8 encodes 30 sentences/s with embed_texts as it was then, with 32
+sentences per batch (the token-budget batching shipped since is faster; the figure came from
+``python benchmarks/bench_encoder.py --shape base --rate-only --sentences 256``), so test + dev took
+about: full 27 h (the issue's 31 h at 24/s), cpu 2-3.7 h, ci about 50 min.
 A large model (hidden 1024, stopping at layer 14) costs about 3x as much per sentence (layers x hidden^2).
 Other processes on the machine slow all of this down in proportion to the load they add.
 

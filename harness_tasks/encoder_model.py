@@ -15,6 +15,11 @@ Each request's ``task_name`` (``xtreme_<task>_<lang>``) picks the checkpoint: a 
 
 Explicit paths win over the bundle. Loading is lazy, so a bundle without some heads is fine as long as
 no task needs them.
+
+``cache_dir=DIR`` caches predictions per task and data (harness_tasks.results_cache) and, for ``embed``,
+sentence vectors per text under DIR/embeddings/ (harness_tasks.embedding_cache, keyed by checkpoint hash,
+layer, pooling, max_length and dtype): a text already embedded by the same checkpoint and settings costs
+no forward pass, whichever task, split or BUCC subset it comes from.
 """
 
 from __future__ import annotations
@@ -105,10 +110,14 @@ class XtremeEncoder(LM):
         self.allow_pickle = _as_bool(allow_pickle)
         self.trust_remote_code = _as_bool(trust_remote_code)
         self.cache = None
+        self.embedding_cache = None
         if cache_dir:
+            from harness_tasks.embedding_cache import EmbeddingCache
             from harness_tasks.results_cache import PredictionCache
 
             self.cache = PredictionCache(cache_dir)
+            self.embedding_cache = EmbeddingCache(Path(cache_dir) / "embeddings")
+        self.embedding_cache_counts = {"hits": 0, "computed": 0}  # distinct texts, summed over calls
         self._loaded: dict[tuple[str, str], tuple] = {}
         self._hashes: dict[str, str] = {}
         self.used_layers: dict[str, dict] = {}  # embed path -> {"layer": N, "why": ...}
@@ -145,6 +154,13 @@ class XtremeEncoder(LM):
                 allow_pickle=self.allow_pickle, trust_remote_code=self.trust_remote_code,
             )
         return path, *self._loaded[key]
+
+    def _path_of(self, model) -> str:
+        """The checkpoint path a loaded model came from."""
+        for (path, _kind), (_tokenizer, loaded) in self._loaded.items():
+            if loaded is model:
+                return path
+        raise KeyError(f"{type(model).__name__} was not loaded by this adapter")
 
     def checkpoint_hash(self, path: str) -> str:
         from harness_tasks.inference.loading import checkpoint_hash
@@ -254,15 +270,37 @@ class XtremeEncoder(LM):
         return self._dispatch(requests, "extract_span", run)
 
     def embed(self, requests) -> list:
-        from harness_tasks.inference.embedding import embed_texts
+        import numpy as np
+
+        # Looked up at call time (not imported by name) so tests can count calls by monkeypatching it.
+        from harness_tasks.inference import embedding
 
         def run(tokenizer, model, arguments, bar):
             layer, why = self.embedding_layer(model)
             self.used_layers[getattr(model, "name_or_path", "")] = {"layer": layer, "why": why,
                                                                      "pooling": self.pooling}
-            return embed_texts(tokenizer, model, [a[0] for a in arguments], layer=layer,
-                               pooling=self.pooling, max_length=self._limit(tokenizer, model),
-                               batch_size=self.batch_size, device=self._device, progress=bar)
+            limit = self._limit(tokenizer, model)
+            texts = [a[0] for a in arguments]
+
+            def compute(batch: list[str]):
+                return embedding.embed_texts(tokenizer, model, batch, layer=layer, pooling=self.pooling,
+                                             max_length=limit, batch_size=self.batch_size,
+                                             device=self._device, progress=bar)
+
+            if self.embedding_cache is None:
+                return compute(texts)
+            # The effective truncation length, not the requested one: it is what shapes the vectors.
+            settings = {"max_length": limit, "dtype": str(self.dtype)}
+            rows = self.embedding_cache.get_or_compute(
+                self.checkpoint_hash(self._path_of(model)), layer, self.pooling, texts,
+                lambda batch: np.stack(compute(batch)), settings=settings)
+            stats = self.embedding_cache.stats
+            self.embedding_cache_counts["hits"] += stats.hits
+            self.embedding_cache_counts["computed"] += stats.computed
+            if stats.hits:
+                log.info("embedding cache: %d of %d distinct texts already embedded", stats.hits, stats.unique)
+            # A private float32 copy: the cache may return its read-only memory-mapped shard.
+            return list(np.array(rows, dtype=np.float32))
 
         return self._dispatch(requests, "embed", run)
 
@@ -284,7 +322,9 @@ class XtremeEncoder(LM):
             "paths": dict(self.paths),
             "checkpoint_hashes": {path: self.checkpoint_hash(path) for path, _ in self._loaded},
             "embedding": {"layer_requested": self.layer, "pooling": self.pooling,
-                          "used": dict(self.used_layers)},
+                          "used": dict(self.used_layers),
+                          "cache": None if self.embedding_cache is None else
+                          {"folder": str(self.embedding_cache.root), **self.embedding_cache_counts}},
             "device": str(self._device),
             "dtype": str(self.dtype),
         }

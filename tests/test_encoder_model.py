@@ -275,3 +275,41 @@ def test_prediction_cache_resumes_without_running_the_model(tiny_models, tmp_pat
     # Other data (or another layer) is a different key: it must run, and here it fails loudly.
     with pytest.raises(AssertionError, match="the model ran"):
         XtremeEncoder(encoder=str(tiny_models.encoder), cache_dir=str(tmp_path), layer=2).embed(reqs)
+
+
+def test_embedding_cache_runs_no_forward_pass_for_texts_already_embedded(tiny_models, tmp_path, monkeypatch):
+    calls: list[list[str]] = []
+    real = embedding.embed_texts
+
+    def counting(tokenizer, model, texts, **kwargs):
+        calls.append(list(texts))
+        return real(tokenizer, model, texts, **kwargs)
+
+    monkeypatch.setattr(embedding, "embed_texts", counting)
+    texts = ["a b", "c d e", "a b"]
+    uncached = XtremeEncoder(encoder=str(tiny_models.encoder), layer=1).embed(
+        [request("embed", "xtreme_tatoeba_de", (t,), i) for i, t in enumerate(texts)])
+    calls.clear()
+    lm = XtremeEncoder(encoder=str(tiny_models.encoder), layer=1, cache_dir=str(tmp_path))
+    first = lm.embed([request("embed", "xtreme_tatoeba_de", (t,), i) for i, t in enumerate(texts)])
+    assert calls == [["a b", "c d e"]]  # distinct texts only, in first-occurrence order
+    assert len(list((tmp_path / "embeddings" / "v1").glob("*/*/meta.json"))) == 1
+    # Bit-identical to the uncached path: the cache stores embed_texts' float32 output unchanged.
+    assert all(np.array_equal(a, b) for a, b in zip(first, uncached, strict=True))
+
+    # Another task name misses the prediction cache (keyed by task); the embedding cache is keyed by
+    # text, so only the new text reaches the model, and a fresh adapter reads what the first one wrote.
+    calls.clear()
+    again = XtremeEncoder(encoder=str(tiny_models.encoder), layer=1, cache_dir=str(tmp_path))
+    second = again.embed([request("embed", "xtreme_tatoeba_fr", (t,), i)
+                          for i, t in enumerate(["c d e", "a b", "f g"])])
+    assert calls == [["f g"]]
+    assert np.array_equal(second[0], first[1]) and np.array_equal(second[1], first[0])
+    assert again.info()["embedding"]["cache"] == {"folder": str(tmp_path / "embeddings"), "hits": 2, "computed": 1}
+
+    # The layer is part of the key: another layer embeds everything again, in a namespace of its own.
+    calls.clear()
+    XtremeEncoder(encoder=str(tiny_models.encoder), layer=2, cache_dir=str(tmp_path)).embed(
+        [request("embed", "xtreme_tatoeba_de", (t,), i) for i, t in enumerate(texts)])
+    assert calls == [["a b", "c d e"]]
+    assert len(list((tmp_path / "embeddings" / "v1").glob("*/*/meta.json"))) == 2

@@ -172,3 +172,58 @@ def test_missing_heads_are_skipped_and_nothing_to_run_fails(tiny_models, tmp_pat
     assert section["skipped_tasks"] == {"tatoeba": f"no 'encoder' head in bundle {bundle}"}
     assert section["manifest"] == {"format": 1, "checkpoints": {"xnli": {"seed": 0}}}
     assert "no task could run" in capsys.readouterr().err
+
+
+def _bucc_de(tiny_models, out, *flags):
+    code = main(["score", "--model", str(tiny_models.encoder), "--output", str(out), "--tasks", "bucc2018",
+                 "--languages", "de", *flags])
+    assert code == 0
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_bucc_subset_is_recorded_noted_and_printed(tiny_models, tmp_path, capsys):
+    results = _bucc_de(tiny_models, tmp_path, "--bucc-distractors", "2", "--bucc-seed", "0")
+    section = results["xtreme"]
+    # Sample de-en: dev 16/18 sentences with 12 gold pairs, test 20/22 with 16; every gold sentence is kept
+    # and 2 of the others per side.
+    common = {"subset": "gold+distractors", "preset": None, "n_distractors": 2, "seed": 0, "language": "de",
+              "source_distractors": 2, "target_distractors": 2}
+    assert section["bucc_subset"] == {"de": {
+        "dev": {**common, "split": "dev", "source_sentences": 14, "target_sentences": 14,
+                "full_source_sentences": 16, "full_target_sentences": 18, "gold_pairs": 12},
+        "test": {**common, "split": "test", "source_sentences": 18, "target_sentences": 18,
+                 "full_source_sentences": 20, "full_target_sentences": 22, "gold_pairs": 16},
+    }}
+    notes = section["notes"]["bucc2018_de"]
+    assert ("bucc2018 de-en test: gold + 2 distractors per side, seed 0 (18 of 20 source and 18 of 22 target "
+            "sentences; 2/2 distractors kept); F1 not comparable with full-corpus numbers") in notes
+    assert any(n.startswith("bucc2018 de-en dev: gold + 2 distractors per side") for n in notes)
+    f1 = results["results"]["xtreme_bucc2018_de"]["f1,none"]
+    assert isinstance(f1, float) and 0.0 <= f1 <= 100.0  # scored, not predictions only
+    assert ("bucc2018: scored on a subset, gold + 2 distractors per side, seed 0 (de): "
+            "F1 not comparable with full-corpus numbers") in capsys.readouterr().out
+
+
+def test_bucc_full_is_the_default_and_unchanged(tiny_models, tmp_path, capsys):
+    full = _bucc_de(tiny_models, tmp_path / "full")
+    described = full["xtreme"]["bucc_subset"]["de"]
+    assert described["test"]["subset"] == "full" and described["test"]["source_sentences"] == 20
+    assert described["dev"]["preset"] == "full" and described["dev"]["target_sentences"] == 18
+    assert not any("distractors" in n for n in full["xtreme"]["notes"]["bucc2018_de"])
+    assert "scored on a subset" not in capsys.readouterr().out
+    # The ci preset asks for 1,000 distractors: the sample has fewer, so every sentence is kept, and the
+    # scores must equal the full corpus's (the subset keeps corpus order); only the record differs.
+    ci = _bucc_de(tiny_models, tmp_path / "ci", "--bucc-subset", "ci", "--bucc-seed", "3")
+    assert ci["results"]["xtreme_bucc2018_de"]["f1,none"] == full["results"]["xtreme_bucc2018_de"]["f1,none"]
+    test = ci["xtreme"]["bucc_subset"]["de"]["test"]
+    assert (test["preset"], test["n_distractors"], test["seed"], test["source_distractors"]) == ("ci", 1000, 3, 4)
+
+
+def test_bucc_distractors_and_a_preset_are_exclusive(tiny_models, tmp_path):
+    with pytest.raises(SystemExit, match="--bucc-distractors takes N >= 0 and replaces --bucc-subset"):
+        main(["score", "--model", str(tiny_models.encoder), "--output", str(tmp_path), "--tasks", "bucc2018",
+              "--bucc-subset", "ci", "--bucc-distractors", "2"])
+    with pytest.raises(SystemExit, match="--bucc-distractors takes N >= 0"):
+        main(["score", "--model", str(tiny_models.encoder), "--output", str(tmp_path), "--tasks", "bucc2018",
+              "--bucc-distractors", "-1"])
+    assert not (tmp_path / "results.json").exists()  # refused before anything ran

@@ -48,7 +48,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="allow pickled (.bin) weights: they run code when loaded; trusted checkpoints only")
     parser.add_argument("--trust-remote-code", action="store_true",
                         help="allow model code from the checkpoint's repository to run")
-    parser.add_argument("--no-cache", action="store_true", help="recompute predictions even if cached")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="recompute predictions and embeddings even if cached (cache: OUTPUT/cache)")
+    parser.add_argument("--bucc-subset", choices=("full", "ci", "cpu"), default="full",
+                        help="BUCC on all sentences (full, published-comparable) or gold + 1,000 (ci) / 20,000 "
+                             "(cpu) seeded distractors per side, on dev and test alike (harness_tasks.bucc_subsets)")
+    parser.add_argument("--bucc-distractors", type=int, default=None, metavar="N",
+                        help="BUCC on gold + N seeded distractors per side (instead of --bucc-subset)")
+    parser.add_argument("--bucc-seed", type=int, default=0, help="seed of the BUCC distractor draw")
 
 
 def _say(message: str) -> None:
@@ -128,6 +135,9 @@ def run(args: argparse.Namespace) -> int:
     from harness_tasks.tasks import xtreme_task
     from leaderboards.submission import write_submission
 
+    # Checked before any model loads: a bad flag should not cost a checkpoint load.
+    if args.bucc_distractors is not None and (args.bucc_distractors < 0 or args.bucc_subset != "full"):
+        raise SystemExit("xtreme score: --bucc-distractors takes N >= 0 and replaces --bucc-subset; give one")
     output = Path(args.output)
     tasks = select_tasks(args.tasks)
     languages = None if not args.languages else {x.strip() for x in args.languages.split(",") if x.strip()}
@@ -163,11 +173,15 @@ def run(args: argparse.Namespace) -> int:
             continue
         plan[task] = ok
 
-    metadata = {"split": args.split, "tagging_mode": args.tagging_mode, "data": data or "sample"}
+    metadata = {"split": args.split, "tagging_mode": args.tagging_mode, "data": data or "sample",
+                "bucc_subset": args.bucc_subset, "bucc_seed": args.bucc_seed}
+    if args.bucc_distractors is not None:
+        metadata["bucc_distractors"] = args.bucc_distractors
     manager = TaskManager(include_path=str(TASKS_DIR), include_defaults=False, metadata=metadata)
     merged: dict = {}
     per_language: dict[str, dict[str, dict]] = {}
     notes: dict[str, list[str]] = {}
+    bucc_subsets: dict[str, dict] = {}
     unscored: dict[str, list[str]] = {}
     submission = output / "submission"
     for number, (task, langs) in enumerate(plan.items(), start=1):
@@ -185,6 +199,8 @@ def run(args: argparse.Namespace) -> int:
             entry = xtreme_task.PREDICTIONS[f"xtreme_{task}_{lang}"]
             write_submission(submission, task, lang, entry["predictions"], split=args.split)
             notes[f"{task}_{lang}"] = entry["notes"]
+            if "bucc_subset" in entry:
+                bucc_subsets[lang] = entry["bucc_subset"]
             if entry["labelled"]:
                 scores = {k: v for k, v in entry["scores"].items() if k != "score"}
                 per_language.setdefault(task, {})[lang] = scores
@@ -210,6 +226,7 @@ def run(args: argparse.Namespace) -> int:
         "skipped_languages": skipped_languages,
         "unscored_languages": {t: v for t, v in unscored.items()},
         "notes": notes,
+        "bucc_subset": bucc_subsets,  # language -> split -> bucc_subsets describe(): what BUCC scored
         "split": args.split,
         "limit": args.limit,
         "tagging_mode": args.tagging_mode,
@@ -257,6 +274,12 @@ def format_table(section: dict, per_language_rows: bool) -> str:
     lines = [f"{task}: skipped: {why}" for task, why in section["skipped_tasks"].items()]
     lines += [f"{task}: predictions only (no labels): {' '.join(langs)}"
               for task, langs in section["unscored_languages"].items()]
+    subsets = {lang: d for lang, per_split in section.get("bucc_subset", {}).items()
+               for d in per_split.values() if d["subset"] != "full"}
+    if subsets:
+        d = next(iter(subsets.values()))  # one preset and seed for every language and split
+        lines.append(f"bucc2018: scored on a subset, gold + {d['n_distractors']:,} distractors per side, seed "
+                     f"{d['seed']} ({' '.join(sorted(subsets))}): F1 not comparable with full-corpus numbers")
     if lines:
         parts.append("\n".join(lines))
     return "\n\n".join(parts)

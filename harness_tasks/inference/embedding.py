@@ -79,7 +79,9 @@ def pool(hidden: torch.Tensor, mask: torch.Tensor, pooling: str) -> torch.Tensor
 
 
 def embed_texts(tokenizer, model, texts: Sequence[str], *, layer: int, pooling: str, max_length: int,
-                batch_size: int, device, progress=None) -> list[np.ndarray]:
+                batch_size: int, device, progress=None, max_tokens: int | None = None) -> list[np.ndarray]:
+    """One float32 vector per text, in input order. Batches hold at most ``max_tokens`` padded tokens
+    (default ``batch_size x 128``; see batching.run_batched)."""
     rows = tokenizer(list(texts), truncation=True, max_length=max_length)["input_ids"]
 
     def run(batch: list[int]) -> list[np.ndarray]:
@@ -87,4 +89,4 @@ def embed_texts(tokenizer, model, texts: Sequence[str], *, layer: int, pooling: 
         pooled = pool(hidden_at_layer(model, ids, mask, layer).float(), mask, pooling)
         return list(pooled.cpu().numpy().astype(np.float32))
 
-    return run_batched(rows, batch_size, run, progress)
+    return run_batched(rows, batch_size, run, progress, max_tokens=max_tokens)

@@ -8,7 +8,9 @@ lm-eval hands over all per-example items at once (seqeval F1, BUCC mining, Tatoe
 Settings live under ``metadata`` (TaskConfig is strict): ``xtreme_task``, ``language``, and the runtime
 ones a caller may override through ``TaskManager(metadata=...)``: ``data`` (None / "sample": bundled
 sample data, a folder in the raw layout, or "hub"), ``split`` ("test" by default), ``tagging_mode``
-("xtreme" | "seqeval") and ``bucc_duplicates`` ("drop", the reference's policy | "expand" | "first").
+("xtreme" | "seqeval"), ``bucc_duplicates`` ("drop", the reference's policy | "expand" | "first") and
+the BUCC subset: ``bucc_subset`` (a harness_tasks.bucc_subsets preset: "full" by default, "ci", "cpu"),
+``bucc_distractors`` (an explicit distractor count per side, instead of a preset) and ``bucc_seed`` (0).
 
 Unlabelled data (the raw layout's test splits) yields predictions only: every metric is NaN and a
 warning says so, rather than scoring placeholder labels. Each task's predictions (in submission order)
@@ -138,10 +140,14 @@ class XtremeTask(ConfigurableTask):
             PREDICTIONS[self.config.task] = {
                 "task": self.xtreme_task, "language": self.language, "split": self.split,
                 "data": self.data or "sample", "labelled": labelled, "predictions": predictions,
-                "scores": scores, "notes": notes, "n": len(items),
+                "scores": scores, "notes": notes, "n": len(items), **self.record(),
             }
             self._memo = (key, scores)
         return float(self._memo[1][metric])
+
+    def record(self) -> dict:
+        """Extra fields for this task's PREDICTIONS entry."""
+        return {}
 
     def aggregation(self) -> dict:
         return {metric: partial(self._aggregate, metric) for metric in self.METRICS}
@@ -265,10 +271,24 @@ class BuccTask(XtremeTask):
     REQUEST_TYPE = "embed"
     METRICS = ("f1", "precision", "recall", "score")
 
+    def subset(self, corpus):
+        """``corpus`` cut to the subset named in metadata; dev and test get the same preset and seed, since
+        the margin threshold fitted on dev shifts with the number of distractors."""
+        from harness_tasks.bucc_subsets import bucc_preset, bucc_subset
+
+        seed = int(self.meta.get("bucc_seed") or 0)
+        distractors = self.meta.get("bucc_distractors")
+        name = self.meta.get("bucc_subset") or "full"
+        if distractors not in (None, ""):
+            if name != "full":
+                raise ValueError(f"{self.config.task}: give bucc_subset ({name!r}) or bucc_distractors, not both")
+            return bucc_subset(corpus, int(distractors), seed)
+        return bucc_preset(corpus, name, seed)
+
     def make_docs(self):
-        self.corpora = {"dev": self.load_records("dev")}
+        self.corpora = {"dev": self.subset(self.load_records("dev"))}
         if self.split != "dev":
-            self.corpora[self.split] = self.load_records(self.split)
+            self.corpora[self.split] = self.subset(self.load_records(self.split))
         docs = []
         for split, corpus in self.corpora.items():
             for side, ids, texts in (("src", corpus.source_ids, corpus.source_sentences),
@@ -327,6 +347,7 @@ class BuccTask(XtremeTask):
         predicted = [tuple(p) for p in apply_threshold([(s, t, c) for s, t, c in candidates], fit.threshold)]
         notes = [f"threshold {fit.threshold!r} fitted on dev gold (dev F1 {fit.f1 * 100:.2f})",
                  f"duplicates policy {policy}"]
+        notes += [c.describe_text() for c in self.corpora.values() if c.subset != "full"]
         if self.split == "dev":
             notes.append("scored on the split the threshold was fitted on (in-sample)")
         if target.gold is None:
@@ -334,6 +355,10 @@ class BuccTask(XtremeTask):
         scores = bitext_f1(target.gold, predicted)
         scores["score"] = scores["f1"]
         return scores, predicted, True, notes
+
+    def record(self) -> dict:
+        # What was scored, per split ("full" included), for results.json's xtreme section.
+        return {"bucc_subset": {split: corpus.describe() for split, corpus in self.corpora.items()}}
 
 
 class TatoebaTask(XtremeTask):
