@@ -166,8 +166,11 @@ def run(args: argparse.Namespace) -> int:
         ok, missing = available_languages(task, languages, args.split, data)
         if missing:
             skipped_languages[task] = missing
-            first = next(iter(missing.values()))
-            _say(f"skipping {task} {' '.join(missing)} ({len(missing)} language(s)): no readable data, e.g. {first}")
+            if data is None:  # the bundled sample holds a few languages per task: say so briefly
+                _say(f"{task}: the bundled sample has no {' '.join(missing)} ({len(missing)} skipped)")
+            else:
+                first = next(iter(missing.values()))
+                _say(f"skipping {task} {' '.join(missing)} ({len(missing)} language(s)): no readable data, e.g. {first}")
         if not ok:
             skipped.setdefault(task, "no language with readable data")
             continue
