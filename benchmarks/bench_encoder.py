@@ -35,7 +35,6 @@ import os
 import platform
 import socket
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,6 +43,7 @@ import torch
 
 from harness_tasks.inference.batching import (default_max_tokens, length_sorted_batches, pad_batch, run_batched,
                                               token_budget_batches)
+from harness_tasks.atomic import write_text_atomic as write_atomic
 from harness_tasks.inference.embedding import embed_texts, pool
 
 TARGET = 3.0  # issue 4: >= 3x over padding every batch to 128 tokens
@@ -226,20 +226,6 @@ def half_precision(tokenizer, model, texts, layers, batch_size):
         products.append((str(dtype).replace("torch.", ""), min(times)))
     return tuple(ids.shape), results, products
 
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def main(argv=None) -> int:

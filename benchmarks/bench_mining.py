@@ -34,6 +34,7 @@ from evaluators.knn_approx import approximate_bidirectional_knn, estimate_recall
 from evaluators.knn_blocked import bidirectional_knn  # noqa: E402
 from evaluators.mining import greedy_one_to_one, margin_candidates, mine_from_neighbours  # noqa: E402
 from evaluators.retrieval import knn_inner_product, l2_normalize  # noqa: E402
+from harness_tasks.atomic import write_text_atomic as write_atomic  # noqa: E402
 
 
 def reference_candidate_loop(fwd_cos, fwd_idx, bwd_cos, bwd_idx):
@@ -228,13 +229,6 @@ def extrapolation(rows):
         f"must run on the GPU too (torch.topk on each block), or it, not the products, sets the time.",
     ])
 
-
-def write_atomic(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def main(argv=None):

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
+
+from harness_tasks.atomic import write_json_atomic  # noqa: F401 - re-exported: callers use bundle.write_json_atomic
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -71,21 +72,6 @@ def read_manifest(bundle: str | os.PathLike) -> dict:
     if not isinstance(manifest, dict) or "checkpoints" not in manifest:
         raise ValueError(f"{path}: expected an object with a 'checkpoints' key")
     return manifest
-
-
-def write_json_atomic(path: str | os.PathLike, obj) -> None:
-    """Write JSON so that a reader never sees half a file: temp file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(obj, handle, indent=2, ensure_ascii=False, sort_keys=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def record_checkpoint(bundle: str | os.PathLike, head: str, entry: dict) -> None:

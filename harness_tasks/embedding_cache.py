@@ -36,13 +36,14 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from harness_tasks.atomic import atomic_open
 
 log = logging.getLogger(__name__)
 
@@ -93,18 +94,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _write_atomic(path: Path, write: Callable[[object], None]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+    with atomic_open(path, "wb") as handle:
+        write(handle)
+    _fsync_dir(path.parent)  # the rename itself must survive a crash before the keys file counts
 
 
 class _Namespace:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from harness_tasks.atomic import atomic_open
 
 
 def data_hash(arguments: list) -> str:
@@ -31,18 +32,6 @@ def cache_key(*, checkpoint: str, task: str, request_type: str, settings: dict, 
         sort_keys=True,
     )
     return f"{task}.{request_type}.{hashlib.sha256(text.encode()).hexdigest()[:24]}"
-
-
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class PredictionCache:
@@ -67,7 +56,8 @@ class PredictionCache:
         path = self._path(key, request_type)
         if request_type == "embed":
             array = np.stack(values).astype(np.float32) if values else np.zeros((0, 0), np.float32)
-            _atomic_write(path, lambda h: np.save(h, array, allow_pickle=False))
+            with atomic_open(path, "wb") as handle:
+                np.save(handle, array, allow_pickle=False)
         else:
-            data = json.dumps(values, ensure_ascii=False).encode("utf-8")
-            _atomic_write(path, lambda h: h.write(data))
+            with atomic_open(path) as handle:
+                json.dump(values, handle, ensure_ascii=False)

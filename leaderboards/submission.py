@@ -12,23 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from harness_tasks.atomic import write_text_atomic
 from evaluators.benchmark import BITEXT_MINING, PAIR_CLASSIFICATION, PARALLEL_RETRIEVAL, QA, TAGGING, get_task
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _one_line(value, what: str) -> str:
@@ -67,7 +55,7 @@ def format_predictions(task: str, predictions) -> str:
 def write_submission(out_dir: str | os.PathLike, task: str, language: str, predictions, split: str = "test") -> Path:
     """Write one task/language file under ``out_dir``; returns its path."""
     path = Path(out_dir) / get_task(task).submission_file(language, split)
-    _write_text(path, format_predictions(task, predictions))
+    write_text_atomic(path, format_predictions(task, predictions))
     return path
 
 
@@ -94,9 +82,9 @@ def write_labels(out_dir: str | os.PathLike, task: str, language: str, records, 
     gold = gold_of(task, records)
     path = Path(out_dir) / get_task(task).submission_file(language, split)
     if get_task(task).family == QA:
-        _write_text(path, json.dumps(gold, ensure_ascii=False, indent=1) + "\n")
+        write_text_atomic(path, json.dumps(gold, ensure_ascii=False, indent=1) + "\n")
     else:
-        _write_text(path, format_predictions(task, gold))
+        write_text_atomic(path, format_predictions(task, gold))
     return path
 
 

@@ -7,7 +7,6 @@ Writes one mined pair a line, ``src_index<TAB>tgt_index<TAB>score``, best first,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
@@ -60,16 +59,10 @@ def load_embeddings(path: str):
 
 
 def write_pairs_atomic(path: str, src, tgt, score) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.writelines(f"{s}\t{t}\t{c:.8f}\n" for s, t, c in zip(src.tolist(), tgt.tolist(), score.tolist()))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    from harness_tasks.atomic import atomic_open
+
+    with atomic_open(path) as f:
+        f.writelines(f"{s}\t{t}\t{c:.8f}\n" for s, t, c in zip(src.tolist(), tgt.tolist(), score.tolist()))
 
 
 def run(args: argparse.Namespace) -> int:
