@@ -8,6 +8,7 @@ from evaluators.knn_blocked import bidirectional_knn
 from evaluators.mining import bidirectional_neighbours, mine_bitext
 from harness_tasks.commands import mine as mine_cmd
 from harness_tasks.cli import main as cli_main
+from tests.reference_mining import brute_force_mine
 
 
 def topk_reference(sim, k):
@@ -16,33 +17,6 @@ def topk_reference(sim, k):
     cols = np.broadcast_to(np.arange(sim.shape[1]), sim.shape)
     order = np.lexsort((cols, -sim), axis=1)[:, :k]
     return np.take_along_axis(sim, order, 1), order
-
-
-def mine_reference(src, tgt, k):
-    """The definition in float64 with explicit loops over candidates (spec "BUCC mining")."""
-    x = src / np.linalg.norm(src, axis=1, keepdims=True)
-    y = tgt / np.linalg.norm(tgt, axis=1, keepdims=True)
-    sim = x.astype(np.float64) @ y.astype(np.float64).T
-    fv, fi = topk_reference(sim, k)
-    bv, bi = topk_reference(sim.T, k)
-    mx, my = fv.mean(axis=1), bv.mean(axis=1)
-    cands = []
-    for i in range(sim.shape[0]):
-        scores = [sim[i, j] / ((mx[i] + my[j]) / 2) for j in fi[i]]
-        best = int(np.argmax(scores))
-        cands.append((scores[best], i, int(fi[i, best])))
-    for j in range(sim.shape[1]):
-        scores = [sim[i, j] / ((mx[i] + my[j]) / 2) for i in bi[j]]
-        best = int(np.argmax(scores))
-        cands.append((scores[best], int(bi[j, best]), j))
-    cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_s, used_t, out = set(), set(), []
-    for score, i, j in cands:
-        if i not in used_s and j not in used_t:
-            used_s.add(i)
-            used_t.add(j)
-            out.append((i, j, score))
-    return out
 
 
 def random_pair(rng, n, m, d):
@@ -103,7 +77,7 @@ def test_exact_ties_go_to_the_lower_index(block_rows, tile_cols, threads):
 def test_blocked_mining_equals_reference(kind, block_rows, tile_cols, threads):
     rng = np.random.default_rng(100 + block_rows)
     x, y = DATA[kind](rng, 240, 199, 16)
-    expected = mine_reference(x, y, 4)
+    expected = brute_force_mine(x, y, 4)
     mined = mine_bitext(x, y, 4, block_rows=block_rows, tile_cols=tile_cols, threads=threads)
     assert list(zip(mined.src.tolist(), mined.tgt.tolist())) == [(i, j) for i, j, _ in expected]
     np.testing.assert_allclose(mined.score, [s for _, _, s in expected], rtol=0, atol=1e-5)
@@ -115,7 +89,7 @@ def test_small_sides_clamp_k_and_empty_sides():
     fv, fi, bv, bi = bidirectional_knn(x, y, 4, block_rows=1, tile_cols=1)
     assert fi.shape == (3, 2) and bi.shape == (2, 3)
     mined = mine_bitext(x, y, 4, block_rows=2, tile_cols=1)
-    assert [(i, j) for i, j, _ in mine_reference(x, y, 4)] == list(zip(mined.src.tolist(), mined.tgt.tolist()))
+    assert [(i, j) for i, j, _ in brute_force_mine(x, y, 4)] == list(zip(mined.src.tolist(), mined.tgt.tolist()))
     out = bidirectional_knn(np.zeros((0, 8)), y, 4)
     assert out[1].shape == (0, 2) and out[3].shape == (2, 0)
     with pytest.raises(ValueError):
@@ -153,7 +127,7 @@ def test_command_end_to_end(tmp_path, capsys):
             "--block-rows", "64", "--tile-cols", "100", "--quiet"]
     assert cli_main(argv) == 0
     pairs, scores = read_pairs(out)
-    expected = mine_reference(x, y, 4)
+    expected = brute_force_mine(x, y, 4)
     assert pairs == [(i, j) for i, j, _ in expected]
     np.testing.assert_allclose(scores, [s for _, _, s in expected], atol=1e-5)
     assert "pairs written" in capsys.readouterr().out
