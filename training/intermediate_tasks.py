@@ -24,6 +24,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness_tasks.readers._text import read_text
+from harness_tasks.readers.errors import DataFormatError, MissingDataError
+from harness_tasks.readers.qa import read_squad_json as read_squad_file
 from harness_tasks.records import Answer, PairExample, QAExample, TaggedSentence
 
 SEQUENCE_CLASSIFICATION = "sequence_classification"
@@ -55,10 +58,11 @@ class TaskDataError(ValueError):
 
 
 def _lines(path: Path) -> list[str]:
+    # The readers' strict text reader (UTF-8, no BOM, not empty), with this module's error type.
     try:
-        return path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
-    except OSError as err:
-        raise TaskDataError(f"{path}: cannot read ({err.strerror})") from None
+        return read_text(path, "the task's data file").split("\n")
+    except (DataFormatError, MissingDataError) as err:
+        raise TaskDataError(str(err)) from None
 
 
 def _jsonl(path: Path) -> Iterable[tuple[int, dict]]:
@@ -144,24 +148,12 @@ def read_qqp_tsv(path: Path, task: str, language: str) -> list[PairExample]:
 
 
 def read_squad_json(path: Path, task: str, language: str) -> list[QAExample]:
-    """SQuAD v1.1 or v2.0 JSON; a v2.0 question with ``is_impossible: true`` gets ``answers=()``."""
+    """SQuAD v1.1 or v2.0 JSON via the harness's SQuAD reader; an unanswerable v2.0 question (``answers: []``)
+    gets ``answers=()``."""
     try:
-        root = json.loads("\n".join(_lines(path)))
-    except json.JSONDecodeError as err:
-        raise TaskDataError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from None
-    out = []
-    try:
-        for article in root["data"]:
-            for paragraph in article["paragraphs"]:
-                context = paragraph["context"]
-                for qa in paragraph["qas"]:
-                    answers = () if qa.get("is_impossible") else tuple(
-                        Answer(a["text"], int(a["answer_start"])) for a in qa["answers"]
-                    )
-                    out.append(QAExample(qa["id"], qa["question"], context, answers, language, article.get("title", "")))
-    except (KeyError, TypeError) as err:
-        raise TaskDataError(f"{path}: not SQuAD form (missing {err}); expected data[].paragraphs[].qas[]") from None
-    return out
+        return read_squad_file(path, language=language)
+    except (DataFormatError, MissingDataError) as err:
+        raise TaskDataError(str(err)) from None
 
 
 def read_hellaswag_jsonl(path: Path, task: str, language: str) -> list[ChoiceExample]:
