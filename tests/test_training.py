@@ -21,7 +21,8 @@ from tests.training_fixtures import (
 
 from harness_tasks.bundle import ENCODER, HEAD_KIND, read_manifest
 from training.config import ConfigError, load_config
-from training.recipe import RecipeError, plan_batches, run_recipe
+from training.batch_plan import plan_batches
+from training.recipe import RecipeError, run_recipe
 
 CONFIGS = Path(__file__).resolve().parent.parent / "training" / "configs"
 
@@ -385,7 +386,7 @@ def test_plan_is_stable_across_processes():
     import subprocess
     import sys
 
-    code = "from training.recipe import plan_batches; print(plan_batches({'a': 5, 'b': 3}, 2, 2, 'uniform', 1.0, 1))"
+    code = "from training.batch_plan import plan_batches; print(plan_batches({'a': 5, 'b': 3}, 2, 2, 'uniform', 1.0, 1))"
     outputs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                        env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout

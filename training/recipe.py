@@ -1,4 +1,5 @@
-"""The X-STILTs recipe, from config to checkpoint bundle, in one file.
+"""The X-STILTs recipe, from config to checkpoint bundle: the whole flow reads top to bottom in this file.
+(Three small helpers sit beside it: batch_plan.py, checkpoints.py, metrics_log.py.)
 
     base encoder ─► intermediate step 1 ─► step 2 ─► ... ─► encoder E ─┬─► xnli  (best on English dev)
                     (one task, or several                               ├─► pawsx
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import shutil
 import sys
 import time
@@ -45,8 +45,11 @@ import torch
 
 from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint, write_json_atomic
 from training import features as F
+from training.batch_plan import plan_batches, step_seed
+from training.checkpoints import latest_checkpoint, replace_dir, save_checkpoint
 from training.config import TINY_BASE_MODEL, ExperimentConfig, Hyperparameters
 from training.hashing import package_versions, sha256_file, sha256_records
+from training.metrics_log import MetricsLog
 from training.intermediate_tasks import QUESTION_ANSWERING, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, load_task
 
 # Target head -> (head kind, the readers' task name for its English data).
@@ -278,46 +281,6 @@ def _lengths(run: Run, hyper: Hyperparameters) -> Hyperparameters:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Batch plan: every micro-batch of a phase, decided before the first one runs
-
-
-def plan_batches(sizes: dict[str, int], batch_size: int, epochs: float, sampling: str, temperature: float,
-                 seed: int) -> list[tuple[str, list[int]]]:
-    """(task, example indices) for every micro-batch of a phase.
-
-    A phase lasts ``epochs`` x (the batches of one pass over every task). Each task is a stream of
-    shuffled passes over its data; each micro-batch draws a task with probability proportional to its
-    size (``proportional``), equal (``uniform``) or size ** (1 / temperature) (``temperature``). With one
-    task this is plain epoch-by-epoch training. Python's ``random.Random`` seeded from strings is stable
-    across runs and machines (it hashes the seed with SHA-512), which is what makes resume exact.
-    """
-    names = list(sizes)
-    per_pass = {n: math.ceil(sizes[n] / batch_size) for n in names}
-    total = math.ceil(epochs * sum(per_pass.values()))
-    weights = {
-        "proportional": [sizes[n] for n in names],
-        "uniform": [1.0] * len(names),
-        "temperature": [sizes[n] ** (1.0 / temperature) for n in names],
-    }[sampling]
-    chooser = random.Random(f"{seed}:tasks")
-    shufflers = {n: random.Random(f"{seed}:{n}") for n in names}
-    pending: dict[str, list[list[int]]] = {n: [] for n in names}
-    plan = []
-    for _ in range(total):
-        name = names[0] if len(names) == 1 else chooser.choices(names, weights)[0]
-        if not pending[name]:
-            order = list(range(sizes[name]))
-            shufflers[name].shuffle(order)
-            pending[name] = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        plan.append((name, pending[name].pop(0)))
-    return plan
-
-
-def _step_seed(seed: int, phase_index: int, step: int, process: int) -> int:
-    return (seed * 1_000_003 + phase_index * 10_007 + step) * 16 + process
-
-
-# ---------------------------------------------------------------------------------------------------------
 # Phases
 
 
@@ -333,14 +296,14 @@ def train_intermediate(run: Run, phase: str, index: int, step, data, start: str)
     config = run.config
     hyper = _lengths(run, step.hyperparameters or config.hyperparameters)
     encoded = {d.name: F.encode(d.head, d.examples, run.tokenizer, d.labels, hyper) for d in data}
-    torch.manual_seed(_step_seed(config.seed, index, 0, 0))  # head initialisation
+    torch.manual_seed(step_seed(config.seed, index, 0, 0))  # head initialisation
     model = SharedEncoderModel(_load_encoder(start), {d.name: (d.head, len(d.labels)) for d in data})
     if hyper.gradient_checkpointing:
         _checkpoint_activations(model.encoder)
     epochs = step.epochs if step.epochs is not None else hyper.intermediate_epochs
     plan = plan_batches({n: len(e.features) for n, e in encoded.items()},
                         hyper.batch_size * run.accelerator.num_processes, epochs, step.sampling,
-                        step.temperature, _step_seed(config.seed, index, 0, 0))
+                        step.temperature, step_seed(config.seed, index, 0, 0))
     feats = {n: e.features for n, e in encoded.items()}
     steps = _train_loop(run, phase, index, folder, model, lambda m, task, batch: m(task, batch), plan, feats,
                         hyper, evaluate=None, eval_at=set())
@@ -349,7 +312,7 @@ def train_intermediate(run: Run, phase: str, index: int, step, data, start: str)
         shutil.rmtree(tmp, ignore_errors=True)
         run.accelerator.unwrap_model(model).encoder.save_pretrained(tmp, safe_serialization=True)
         run.tokenizer.save_pretrained(tmp)
-        _replace_dir(tmp, final)
+        replace_dir(tmp, final)
         write_json_atomic(folder / "done.json", {
             "tasks": list(step.tasks), "sampling": step.sampling,
             "temperature": step.temperature if step.sampling == "temperature" else None,
@@ -379,7 +342,7 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
     kind = TARGETS[task][0]
     train = F.encode(kind, data.train, run.tokenizer, data.labels, hyper)
     dev = F.encode(kind, data.dev, run.tokenizer, data.labels, hyper)
-    torch.manual_seed(_step_seed(config.seed, index, 0, 0))  # head initialisation
+    torch.manual_seed(step_seed(config.seed, index, 0, 0))  # head initialisation
     extra = {}
     if kind != QUESTION_ANSWERING:
         extra = {"num_labels": len(data.labels), "id2label": dict(enumerate(data.labels)),
@@ -390,7 +353,7 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
     epochs = config.target.epochs_for(task)
     global_batch = hyper.batch_size * run.accelerator.num_processes
     plan = plan_batches({task: len(train.features)}, global_batch, epochs, "proportional", 1.0,
-                        _step_seed(config.seed, index, 0, 0))
+                        step_seed(config.seed, index, 0, 0))
     steps_per_epoch = math.ceil(math.ceil(len(train.features) / global_batch) / hyper.gradient_accumulation_steps)
     every = hyper.eval_every_steps or steps_per_epoch
     total = _total_steps(len(plan), hyper)
@@ -495,7 +458,7 @@ def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, 
     for name in ("best", "final"):  # a crash in the middle of _replace_dir left only the old copy
         if not (folder / name).exists() and (folder / f"{name}.old").exists():
             (folder / f"{name}.old").rename(folder / name)
-    checkpoint = _latest_checkpoint(folder)
+    checkpoint = latest_checkpoint(folder)
     if checkpoint is not None:
         model.load_state_dict(torch.load(checkpoint / "model.pt", map_location=acc.device))
         optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", map_location=acc.device))
@@ -510,7 +473,7 @@ def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, 
     started, window = time.time(), []
     while state["step"] < total:
         step = state["step"]
-        torch.manual_seed(_step_seed(run.config.seed, index, step + 1, acc.process_index))  # dropout
+        torch.manual_seed(step_seed(run.config.seed, index, step + 1, acc.process_index))  # dropout
         model.train()
         chunk = plan[step * ga:(step + 1) * ga]
         loss_sum = 0.0
@@ -549,7 +512,7 @@ def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, 
                 acc.wait_for_everyone()
         if step % hyper.save_every_steps == 0 and step < total:
             if acc.is_main_process:
-                _save_checkpoint(acc.unwrap_model(model), optimizer, scheduler, acc.scaler, state, folder)
+                save_checkpoint(acc.unwrap_model(model), optimizer, scheduler, acc.scaler, state, folder)
             acc.wait_for_everyone()
         if run.hook is not None:
             run.hook(phase, step)
@@ -562,38 +525,7 @@ def _save_best(run: Run, model, folder: Path, best: dict, metric: str) -> None:
     model.save_pretrained(tmp, safe_serialization=True)
     run.tokenizer.save_pretrained(tmp)
     write_json_atomic(tmp / "selection.json", {**best, "metric": metric})
-    _replace_dir(tmp, folder / "best")
-
-
-def _save_checkpoint(model, optimizer, scheduler, scaler, state: dict, folder: Path) -> None:
-    tmp = folder / "checkpoint.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    torch.save(model.state_dict(), tmp / "model.pt")
-    torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
-    torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
-    if scaler is not None:
-        torch.save(scaler.state_dict(), tmp / "scaler.pt")
-    write_json_atomic(tmp / "state.json", state)  # written last: a checkpoint without it is incomplete
-    _replace_dir(tmp, folder / "checkpoint")
-
-
-def _replace_dir(tmp: Path, target: Path) -> None:
-    """Swap a finished folder in: old -> target.old, tmp -> target, drop old. A crash in between leaves
-    target.old, which _latest_checkpoint falls back to."""
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _latest_checkpoint(folder: Path) -> Path | None:
-    for candidate in (folder / "checkpoint", folder / "checkpoint.old"):
-        if (candidate / "state.json").exists():
-            return candidate
-    return None
+    replace_dir(tmp, folder / "best")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -635,56 +567,8 @@ def write_bundle(run: Run, bundle: Path, encoder_dir: str, heads: dict[str, dict
             "start": "intermediate" if from_intermediate else "base",
             "hyperparameters": done["hyperparameters"],
         })
-    _replace_dir(tmp, bundle)
+    replace_dir(tmp, bundle)
     _say(run, f"bundle written: {bundle}")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Logging
-
-
-class MetricsLog:
-    """metrics.jsonl always; TensorBoard when installed; W&B when installed and WANDB_PROJECT is set."""
-
-    def __init__(self, out: Path, main: bool) -> None:
-        import os
-
-        self.main = main
-        self.path = out / "metrics.jsonl"
-        self.tb = self.wandb = None
-        if not main:
-            return
-        try:
-            from torch.utils.tensorboard import SummaryWriter
-
-            self.tb = SummaryWriter(str(out / "tensorboard"))
-        except ImportError:
-            pass
-        if os.environ.get("WANDB_PROJECT"):
-            try:
-                import wandb
-
-                self.wandb = wandb.init(project=os.environ["WANDB_PROJECT"], dir=str(out), resume="allow")
-            except ImportError:
-                pass
-
-    def write(self, record: dict) -> None:
-        if not self.main:
-            return
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"time": round(time.time(), 3), **record}) + "\n")
-        for key in ("loss", "lr", "dev_score"):
-            if key in record:
-                if self.tb is not None:
-                    self.tb.add_scalar(f"{record['phase']}/{key}", record[key], record["step"])
-                if self.wandb is not None:
-                    self.wandb.log({f"{record['phase']}/{key}": record[key]})
-
-    def close(self) -> None:
-        if self.tb is not None:
-            self.tb.close()
-        if self.wandb is not None:
-            self.wandb.finish()
 
 
 def _say(run: Run, message: str) -> None:
