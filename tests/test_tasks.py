@@ -19,7 +19,7 @@ from evaluators.classification import accuracy
 from evaluators.mlqa import mlqa_scores
 from evaluators.squad import squad_scores
 from evaluators.tagging import tagging_scores
-from harness_tasks.readers import load_split
+from harness_tasks.readers import SAMPLE_DATA_DIR, load_split
 from harness_tasks.tasks import TASKS_DIR, generate, xtreme_task
 
 ONE_LANGUAGE_EACH = {
@@ -222,3 +222,22 @@ def test_dev_split_and_seqeval_mode_are_metadata(tiny_models):
 def test_retrieval_refuses_a_limit(tiny_models):
     with pytest.raises(ValueError, match="Tatoeba needs every sentence embedded"):
         evaluate(tiny_models.bundle, ["xtreme_tatoeba_de"], limit=5)
+
+
+def test_a_language_group_runs_through_lm_eval_as_the_unweighted_language_mean(tiny_models, tmp_path):
+    # Every XNLI language, each a different-sized slice of the sample, so that the unweighted mean
+    # (XTREME's) and a size-weighted one differ.
+    lines = (SAMPLE_DATA_DIR / "xnli" / "test-de.tsv").read_text(encoding="utf-8").splitlines()
+    languages = TASKS["xnli"].languages
+    for i, lang in enumerate(languages):
+        path = tmp_path / "xnli" / f"test-{lang}.tsv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines[: 4 + i]) + "\n", encoding="utf-8")
+    result, predictions = evaluate(tiny_models.bundle, ["xtreme_xnli"], metadata={"data": str(tmp_path)})
+    per_language = [result["results"][f"xtreme_xnli_{lang}"]["accuracy,none"] for lang in languages]
+    unweighted = sum(per_language) / len(per_language)
+    weighted = sum(a * (4 + i) for i, a in enumerate(per_language)) / sum(4 + i for i in range(len(languages)))
+    assert result["groups"]["xtreme_xnli"]["accuracy,none"] == pytest.approx(unweighted, abs=1e-9)
+    assert result["groups"]["xtreme_xnli"]["score,none"] == pytest.approx(unweighted, abs=1e-9)
+    assert len(predictions) == 15 and len(predictions["xtreme_xnli_zh"]["predictions"]) == 18
+    assert abs(weighted - unweighted) > 1e-3  # the slices make the two means differ, so the check above means something
