@@ -25,7 +25,7 @@ import json
 import os
 from pathlib import Path
 
-from harness_tasks.atomic import write_json_atomic  # noqa: F401 - re-exported: callers use bundle.write_json_atomic
+from harness_tasks.atomic import write_json_atomic
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1

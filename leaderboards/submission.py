@@ -86,9 +86,3 @@ def write_labels(out_dir: str | os.PathLike, task: str, language: str, records, 
     else:
         write_text_atomic(path, format_predictions(task, gold))
     return path
-
-
-def write_all(out_dir: str | os.PathLike, predictions: Mapping[tuple[str, str], object],
-              split: str = "test") -> list[Path]:
-    """Write many (task, language) -> predictions at once."""
-    return [write_submission(out_dir, task, lang, preds, split) for (task, lang), preds in predictions.items()]

@@ -26,12 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from training.config import ConfigError, load_config
+    from training.config import ConfigError, load_config, resolve_config_path
 
-    path = Path(args.config)
-    shipped = Path(__file__).resolve().parent / "configs" / f"{args.config}.yaml"
-    if not path.exists() and shipped.exists():
-        path = shipped  # `xtreme train sample` runs the shipped demo config from any folder
+    path = resolve_config_path(args.config)  # `xtreme train sample` runs the shipped config from any folder
     try:
         config = load_config(path)
     except ConfigError as err:

@@ -142,6 +142,17 @@ class ExperimentConfig:
 # Loading and validation. Hand-rolled (no pydantic) so messages name the YAML file and the exact key.
 
 
+SHIPPED_CONFIGS = Path(__file__).resolve().parent / "configs"
+
+
+def resolve_config_path(name_or_path: str | Path) -> Path:
+    """A YAML path as given, or, when no such file exists, the shipped config of that name
+    (``sample`` -> training/configs/sample.yaml), so shipped recipes run from any folder."""
+    path = Path(name_or_path)
+    shipped = SHIPPED_CONFIGS / f"{name_or_path}.yaml"
+    return shipped if not path.exists() and shipped.exists() else path
+
+
 def load_config(path: str | Path) -> ExperimentConfig:
     import yaml
 

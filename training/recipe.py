@@ -43,7 +43,8 @@ from pathlib import Path
 
 import torch
 
-from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint, write_json_atomic
+from harness_tasks.atomic import write_json_atomic
+from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint
 from training import features as F
 from training.batch_plan import plan_batches, step_seed
 from training.checkpoints import latest_checkpoint, replace_dir, save_checkpoint

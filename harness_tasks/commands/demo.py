@@ -24,11 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from harness_tasks.cli import main as xtreme
-    from training.config import ConfigError, load_config
+    from training.config import ConfigError, load_config, resolve_config_path
     from training.recipe import RecipeError, run_recipe
 
     output = Path(args.output)
-    config_path = Path(args.config) if args.config else _shipped_sample_config()
+    config_path = resolve_config_path(args.config or "sample")
     train_dir = output / "train"
     print(f"[demo 1/2] training {config_path.name} into {train_dir}", file=sys.stderr, flush=True)
     try:
@@ -39,10 +39,3 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"[demo 2/2] scoring {bundle} on the sample data", file=sys.stderr, flush=True)
     return xtreme(["score", "--model", str(bundle), "--output", str(output / "scores")])
-
-
-def _shipped_sample_config() -> Path:
-    # training is a sibling package; its configs ship as package data.
-    import training
-
-    return Path(training.__file__).resolve().parent / "configs" / "sample.yaml"

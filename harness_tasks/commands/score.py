@@ -130,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
     from evaluators.aggregate import overall_scores, task_summary
     from evaluators.benchmark import TASKS
     from harness_tasks import bundle as bundle_layout
+    from harness_tasks.atomic import write_json_atomic
     from harness_tasks.encoder_model import XtremeEncoder, is_bundle
     from harness_tasks.tasks import TASKS_DIR
     from harness_tasks.tasks import xtreme_task
@@ -255,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
         groups[XTREME] = {"score,none": overall["all_task"]}
     merged["xtreme"] = section
     merged.pop("samples", None)
-    bundle_layout.write_json_atomic(output / "results.json", _clean(merged))
+    write_json_atomic(output / "results.json", _clean(merged))
     print(format_table(section, args.per_language))
     _say(f"wrote {output / 'results.json'} and {submission}/")
     if not plan:

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from evaluators.errors import InputFileError
     from evaluators.submission import score_submission
-    from harness_tasks.bundle import write_json_atomic
+    from harness_tasks.atomic import write_json_atomic
     from leaderboards.report import language_table, task_table
 
     split = lambda text: None if text is None else [x.strip() for x in text.split(",") if x.strip()]

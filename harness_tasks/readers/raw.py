@@ -54,11 +54,6 @@ PAIR_LABELS = {"xnli": XNLI_LABELS, "pawsx": PAWSX_LABELS}
 TAG_LABELS = {"udpos": UPOS_LABELS, "panx": PANX_LABELS}
 
 
-def raw_splits(dataset: str) -> tuple[str, ...]:
-    """The splits the raw layout has for ``dataset`` (an XTREME task name or "squad")."""
-    return tuple(RAW_FILES[dataset])
-
-
 def resolve(root: Path, dataset: str, language: str, split: str) -> Path:
     """The existing file for (dataset, language, split) under ``root``; MissingDataError naming the layout if none."""
     templates = RAW_FILES[dataset][split]
