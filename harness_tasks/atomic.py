@@ -8,11 +8,19 @@ old file or the new one, never a truncated one.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def _umask() -> int:
+    # os.umask can only be read by setting it; set it straight back (no threads write files meanwhile).
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
@@ -21,17 +29,26 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str = "ut
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', not {mode!r}")
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; a file path was expected", str(path))
+    if path.exists() and not path.is_file():
+        # A device or FIFO: renaming over it would replace the node itself (as root, even /dev/full).
+        raise OSError(errno.EINVAL, "is not a regular file; results are written to regular files only", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         text_options = {"encoding": encoding, "newline": "\n"} if mode == "w" else {}
         with os.fdopen(fd, mode, **text_options) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.filename in (None, tmp):
+            # Name the file the user asked for (a full disk says nothing about which write failed).
+            raise type(err)(err.errno, err.strerror or str(err), str(path)) from err
         raise
 
 

@@ -1,7 +1,13 @@
 """The `xtreme` command line: one subcommand per module, imported only when it runs.
 
-Each command module exposes ``add_arguments(parser)`` and ``run(args) -> int``. Importing lazily keeps
-`xtreme score-submission` free of torch and lm-eval start-up cost.
+Each command module exposes ``add_arguments(parser)`` and ``run(args) -> int``, and may set
+``INTERRUPTED_HINT`` (what to run after Ctrl-C). Importing lazily keeps `xtreme score-submission` free of
+torch and lm-eval start-up cost.
+
+Two failures are handled here once for every command: Ctrl-C prints ``interrupted`` (and the hint) and
+exits 130, the shell's code for SIGINT; an OSError (a folder where a file is to be written, a full disk,
+no permission) prints one line naming the path and exits 2. Every writer is atomic
+(harness_tasks/atomic.py), so either way nothing half-written is left behind.
 """
 
 from __future__ import annotations
@@ -32,11 +38,30 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "training.command",
         "run an X-STILTs training recipe from a YAML config and write a checkpoint bundle",
     ),
+    "tasks": (
+        "harness_tasks.commands.tasks",
+        "list the XTREME tasks, groups and languages, and the head and training data each needs",
+    ),
 }
 
 
+class HelpWithDefaults(argparse.HelpFormatter):
+    """Every option's help ends with its default, unless the help text already states it in words."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or not action.option_strings or action.default is argparse.SUPPRESS:
+            return text
+        if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
+            return f"{text} (default: {'on' if action.default else 'off'})"
+        if action.default is None:
+            return f"{text} (default: none)"
+        return f"{text} (default: %(default)s)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xtreme", description="XTREME for multilingual encoders.")
+    parser = argparse.ArgumentParser(prog="xtreme", description="XTREME for multilingual encoders.",
+                                     formatter_class=HelpWithDefaults)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         try:
@@ -46,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
             if err.name and module_name.startswith(err.name):
                 continue
             raise
-        command = sub.add_parser(name, help=help_text, description=help_text)
+        command = sub.add_parser(name, help=help_text, description=help_text, formatter_class=HelpWithDefaults)
         module.add_arguments(command)
         command.set_defaults(_run=module.run)
     return parser
@@ -54,7 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        hint = getattr(sys.modules.get(args._run.__module__), "INTERRUPTED_HINT", "")
+        print(f"interrupted{': ' + hint if hint else ''}", file=sys.stderr)
+        return 130
+    except OSError as err:
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"xtreme {args.command}: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -15,15 +15,17 @@ import argparse
 import sys
 from pathlib import Path
 
-
+INTERRUPTED_HINT = "run the same command again to resume (finished training phases and scored tasks are kept)"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", default="runs/demo", help="run folder (default: runs/demo)")
-    parser.add_argument("--config", default=None, help="training recipe YAML (default: the shipped sample.yaml)")
+    parser.add_argument("--output", default="runs/demo",
+                        help="run folder: the training run goes to OUTPUT/train (bundle in OUTPUT/train/bundle), "
+                             "the scores to OUTPUT/scores (results.json, submission/)")
+    parser.add_argument("--config", default=None, help="training recipe YAML (default: the shipped training/configs/sample.yaml)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness_tasks.cli import main as xtreme
+    from harness_tasks.cli import build_parser
     from training.config import ConfigError, load_config, resolve_config_path
     from training.recipe import RecipeError, run_recipe
 
@@ -38,4 +40,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"xtreme demo: {err}", file=sys.stderr)
         return 2
     print(f"[demo 2/2] scoring {bundle} on the sample data", file=sys.stderr, flush=True)
-    return xtreme(["score", "--model", str(bundle), "--output", str(output / "scores")])
+    # Parsed by `xtreme score`'s own parser but run here, so that errors and Ctrl-C are this command's.
+    score_args = build_parser().parse_args(["score", "--model", str(bundle), "--output", str(output / "scores")])
+    return score_args._run(score_args)
