@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         hint = getattr(sys.modules.get(args._run.__module__), "INTERRUPTED_HINT", "")
         print(f"interrupted{': ' + hint if hint else ''}", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `xtreme tasks | head`: the reader left; stop quietly, as a shell tool killed by SIGPIPE would.
+        sys.stderr.close()
+        return 141
     except OSError as err:
         where = f"{err.filename}: " if err.filename else ""
         print(f"xtreme {args.command}: {where}{err.strerror or err}", file=sys.stderr)
