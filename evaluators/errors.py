@@ -18,3 +18,11 @@ class InputFileError(ValueError):
         self.problem = problem
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {problem}")
+
+
+class MissingInputFile(InputFileError):
+    """The file (or a folder on its path) is not there at all.
+
+    A separate type so that the data readers can report it as ``MissingDataError`` and everything else
+    (a link, a folder, a pipe, bad content) as ``DataFormatError``, without looking at the disk again.
+    """

@@ -5,6 +5,9 @@
 token accuracy for the tagging tasks and a ``meta`` entry saying how the score was made. Tasks present
 in both folders are scored; within a task every language must be there unless ``languages`` narrows
 the set. Group scores and the XTREME score appear only over complete tasks.
+
+Both folders are read through evaluators.safe_files: no link inside them is followed (a prediction linked
+to its gold file would score 100.00), and the two folders may not be one and the same.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from evaluators.bitext import bitext_f1
 from evaluators.classification import accuracy
 from evaluators.errors import InputFileError
 from evaluators.mlqa import mlqa_scores
+from evaluators.safe_files import folder_present, same_file
 from evaluators.segmented_qa import OFFICIAL, QA_MODES, segmented_qa_scores
 from evaluators.squad import squad_scores
 from evaluators import submission_files as files
@@ -37,20 +41,27 @@ def _check_same_length(pred_path: Path, gold_path: Path, n_pred: int, n_gold: in
 def score_language(
     task: str, pred_path: Path, gold_path: Path, language: str,
     tagging_mode: str = XTREME, qa_mode: str = OFFICIAL,
+    *, pred_root: Path | None = None, gold_root: Path | None = None,
 ) -> dict[str, float]:
-    """One task, one language: ``{metric: value}`` in the reference's metric order."""
+    """One task, one language: ``{metric: value}`` in the reference's metric order.
+
+    ``pred_root`` and ``gold_root`` are the folders the user named: no link below them is followed.
+    """
     family = TASKS[task].family
+    pred_at, gold_at = {"root": pred_root}, {"root": gold_root}
+    if same_file(pred_path, gold_path, follow_links=False):
+        raise InputFileError(pred_path, None, f"is the gold file {gold_path} itself (a hard link); submit predictions")
     if family == PAIR_CLASSIFICATION:
-        pred, gold = files.read_label_lines(pred_path), files.read_label_lines(gold_path)
+        pred, gold = files.read_label_lines(pred_path, **pred_at), files.read_label_lines(gold_path, **gold_at)
         _check_same_length(pred_path, gold_path, len(pred), len(gold), "line")
         return accuracy(gold, pred)
     if family == PARALLEL_RETRIEVAL:
-        pred, gold = files.read_indices(pred_path), files.read_indices(gold_path)
+        pred, gold = files.read_indices(pred_path, **pred_at), files.read_indices(gold_path, **gold_at)
         _check_same_length(pred_path, gold_path, len(pred), len(gold), "line")
         return accuracy(gold, pred)
     if family == TAGGING:
-        pred, pred_starts = files.read_tag_sentences(pred_path)
-        gold, _ = files.read_tag_sentences(gold_path)
+        pred, pred_starts = files.read_tag_sentences(pred_path, **pred_at)
+        gold, _ = files.read_tag_sentences(gold_path, **gold_at)
         _check_same_length(pred_path, gold_path, len(pred), len(gold), "sentence")
         try:
             return tagging_scores(gold, pred, tagging_mode)
@@ -61,9 +72,10 @@ def score_language(
                 f"{gold_path} has {err.n_gold}: one tag per gold token",
             ) from None
     if family == BITEXT_MINING:
-        return bitext_f1(files.read_id_pairs(gold_path), files.read_id_pairs(pred_path))
+        gold = files.read_id_pairs(gold_path, gold=True, language=language, **gold_at)
+        return bitext_f1(gold, files.read_id_pairs(pred_path, language=language, **pred_at))
     if family == QA:
-        pred, gold = files.read_qa_predictions(pred_path), files.read_qa_gold(gold_path)
+        pred, gold = files.read_qa_predictions(pred_path, **pred_at), files.read_qa_gold(gold_path, **gold_at)
         if qa_mode != OFFICIAL:
             return segmented_qa_scores(gold, pred, language)
         if task == "mlqa":
@@ -86,8 +98,12 @@ def score_submission(
         raise ValueError(f"unknown QA mode {qa_mode!r}; expected one of {', '.join(QA_MODES)}")
     predictions_dir, labels_dir = Path(predictions_dir), Path(labels_dir)
     for folder in (predictions_dir, labels_dir):
-        if not folder.is_dir():
+        if not folder.is_dir():  # the folders named here may be links: the user chose them
             raise InputFileError(folder, None, "not a folder: expected {task}/test-{lang}.{ext} files inside")
+    if same_file(predictions_dir, labels_dir):
+        raise InputFileError(
+            predictions_dir, None, f"is the labels folder {labels_dir} itself; give the predictions folder"
+        )
     wanted = list(TASKS) if tasks is None else [t for t in TASKS if t in set(tasks)]
     only = None if languages is None else set(languages)
 
@@ -96,7 +112,8 @@ def score_submission(
     skipped: dict[str, str] = {}
     for task in wanted:
         spec = TASKS[task]
-        in_pred, in_gold = (predictions_dir / task).is_dir(), (labels_dir / task).is_dir()
+        in_pred = folder_present(predictions_dir / task, root=predictions_dir)
+        in_gold = folder_present(labels_dir / task, root=labels_dir)
         if not (in_pred and in_gold):
             skipped[task] = "no predictions folder" if not in_pred else "no labels folder"
             continue
@@ -108,7 +125,8 @@ def score_submission(
         for lang in langs:
             relative = spec.submission_file(lang)
             per_language[lang] = score_language(
-                task, predictions_dir / relative, labels_dir / relative, lang, tagging_mode, qa_mode
+                task, predictions_dir / relative, labels_dir / relative, lang, tagging_mode, qa_mode,
+                pred_root=predictions_dir, gold_root=labels_dir,
             )
         summaries[task] = task_summary(task, per_language)
         if len(langs) == len(spec.languages):
@@ -116,9 +134,11 @@ def score_submission(
 
     result: dict = overall_scores(summaries, complete)
     result.update(summaries)
-    ignored = sorted(
-        entry.name for entry in predictions_dir.iterdir() if entry.is_dir() and entry.name not in TASKS
-    )
+    try:
+        with os.scandir(predictions_dir) as entries:  # links are not followed, not even to list a folder
+            ignored = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False) and e.name not in TASKS)
+    except OSError as err:
+        raise InputFileError(predictions_dir, None, f"cannot list the folder: {err.strerror or err}") from None
     result["meta"] = {
         "tagging_mode": tagging_mode,
         "qa_mode": qa_mode,

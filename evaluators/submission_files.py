@@ -7,51 +7,70 @@ the files it mis-scores silently or crashes on:
   trailing blank line as one more example (and counts two blank lines as a correct prediction);
 * tag files (udpos, panx): one tag a line, exactly one blank line between sentences; a file may end with
   one blank line. Blank-line runs make empty sentences there, which shift every later sentence;
+* Tatoeba indices and the numbers in BUCC ids: ASCII digits only. The reference compares them as text, so
+  ``٣٦٧``, ``+5`` or ``07`` would silently never match a gold ``367``, ``5`` or ``7``;
 * QA files: a JSON object; predictions map question ids to answer strings, gold is SQuAD v1.1 form with
-  at least one answer per question;
-* every file: UTF-8 without a byte-order mark (a BOM would become part of the first label), not empty.
+  at least one non-empty answer per question and at least one question;
+* every file: a regular file, reached without following links inside the folder given (see
+  evaluators.safe_files), UTF-8 without a byte-order mark (a BOM would become part of the first label),
+  not empty or blank (a gold file with nothing in it would score 0 instead of being an error). The one
+  exception is a BUCC prediction file, where empty means that nothing was mined.
+
+Line ends are read as the reference reads them (Python text mode, universal newlines): ``\\n``, ``\\r\\n``
+and a lone ``\\r`` all end a line, so a file saved with any of them scores the same.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from pathlib import Path
 
 from evaluators.errors import InputFileError
+from evaluators.json_input import JsonDocument, parse_json
+from evaluators.safe_files import read_input_bytes
+from evaluators.squad_form import SQUAD_SHAPE, squad_questions
 
 BOM = b"\xef\xbb\xbf"
+Root = str | os.PathLike | None
 
 
-def read_text(path: str | os.PathLike, expected: str) -> str:
-    """The file's text; ``expected`` says what the file should hold, for the missing-file message."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(path, None, f"missing file: expected {expected}")
-    data = path.read_bytes()
+def quote(value: str, limit: int = 40) -> str:
+    """``repr`` of a value taken from a file, cut short so that a message never carries a whole file."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + "..."
+
+
+def _universal_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: str | os.PathLike, expected: str, *, root: Root = None, allow_blank: bool = False) -> str:
+    """The file's text with every line end turned into ``\\n``; ``expected`` says what the file should hold.
+
+    ``root`` is the folder the user named (see evaluators.safe_files: no link below it is followed).
+    A blank file is an error unless ``allow_blank``.
+    """
+    data = read_input_bytes(path, expected, root=root)
     if data.startswith(BOM):
         raise InputFileError(path, 1, "starts with a UTF-8 byte-order mark: save the file as UTF-8 without BOM")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
+        before = _universal_newlines(data[: err.start].decode("utf-8", errors="replace"))
+        line = before.count("\n") + 1
         raise InputFileError(path, line, f"not valid UTF-8 (byte {err.start}): {err.reason}") from None
-    if not text.strip():
+    if not text.strip() and not allow_blank:
         raise InputFileError(path, None, f"empty file: expected {expected}")
-    return text
+    return _universal_newlines(text)
 
 
 def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the final newline ends the last line; it is not a line of its own
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
+    return lines
 
 
-def read_label_lines(path: str | os.PathLike, expected: str = "one label a line") -> list[str]:
-    """One stripped value a line; any blank line is an error."""
-    lines = _lines(read_text(path, expected))
+def _label_lines(path, lines: list[str], expected: str) -> list[str]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             trailing = all(not rest.strip() for rest in lines[number - 1 :])
@@ -61,12 +80,19 @@ def read_label_lines(path: str | os.PathLike, expected: str = "one label a line"
                 else f"blank line where {expected} was expected"
             )
             raise InputFileError(path, number, problem)
-    return [line.strip() for line in lines]
+    return lines
 
 
-def read_tag_sentences(path: str | os.PathLike) -> tuple[list[list[str]], list[int]]:
+def read_label_lines(path: str | os.PathLike, expected: str = "one label a line", *, root: Root = None,
+                     strip: bool = True) -> list[str]:
+    """One value a line (stripped, as the reference strips, unless ``strip`` is false); any blank line is an error."""
+    lines = _label_lines(path, _lines(read_text(path, expected, root=root)), expected)
+    return [line.strip() for line in lines] if strip else lines
+
+
+def read_tag_sentences(path: str | os.PathLike, *, root: Root = None) -> tuple[list[list[str]], list[int]]:
     """Sentences of tags and the line number where each sentence starts."""
-    lines = _lines(read_text(path, "one tag a line, a blank line between sentences"))
+    lines = _lines(read_text(path, "one tag a line, a blank line between sentences", root=root))
     sentences: list[list[str]] = []
     starts: list[int] = []
     current: list[str] = []
@@ -91,84 +117,97 @@ def read_tag_sentences(path: str | os.PathLike) -> tuple[list[list[str]], list[i
     return sentences, starts
 
 
-def _line_of(text: str, needle: str) -> int | None:
-    index = text.find(needle)
-    return None if index < 0 else text.count("\n", 0, index) + 1
+def load_json(path: str | os.PathLike, expected: str, *, root: Root = None) -> JsonDocument:
+    """The parsed file, ready to point structure errors at lines (see evaluators.json_input)."""
+    return parse_json(path, read_text(path, expected, root=root), expected)
 
 
-def _load_json(path: str | os.PathLike, expected: str) -> tuple[object, str]:
-    text = read_text(path, expected)
-    try:
-        return json.loads(text), text
-    except json.JSONDecodeError as err:
-        raise InputFileError(path, err.lineno, f"not valid JSON ({err.msg}); expected {expected}") from None
-
-
-def read_qa_predictions(path: str | os.PathLike) -> dict[str, str]:
+def read_qa_predictions(path: str | os.PathLike, *, root: Root = None) -> dict[str, str]:
     """``{question id: answer text}``; every answer must be a string."""
     expected = "a JSON object mapping question ids to answer strings"
-    obj, text = _load_json(path, expected)
-    if not isinstance(obj, dict):
-        raise InputFileError(path, 1, f"found a JSON {type(obj).__name__}; expected {expected}")
-    for qid, answer in obj.items():
+    doc = load_json(path, expected, root=root)
+    if not isinstance(doc.value, dict):
+        raise InputFileError(path, 1, f"found a JSON {type(doc.value).__name__}; expected {expected}")
+    for qid, answer in doc.value.items():
         if not isinstance(answer, str):
             raise InputFileError(
-                path, _line_of(text, json.dumps(qid)),
-                f"answer for question {qid!r} is a JSON {type(answer).__name__}; expected a string "
+                path, doc.line_of((qid,)),
+                f"answer for question {quote(qid)} is a JSON {type(answer).__name__}; expected a string "
                 "(write \"\" for no answer)",
             )
-    return obj
+    return doc.value
 
 
-def read_qa_gold(path: str | os.PathLike) -> dict[str, list[str]]:
-    """``{question id: [gold answer texts]}`` from SQuAD v1.1 JSON (``{"data": [...]}`` or the list)."""
-    expected = 'SQuAD v1.1 JSON: {"data": [{"paragraphs": [{"qas": [{"id", "answers"}]}]}]}'
-    obj, text = _load_json(path, expected)
-    articles = obj.get("data") if isinstance(obj, dict) else obj
-    if not isinstance(articles, list):
-        raise InputFileError(path, 1, f"expected {expected}")
+def read_qa_gold(path: str | os.PathLike, *, root: Root = None) -> dict[str, list[str]]:
+    """``{question id: [gold answer texts]}`` from SQuAD v1.1 JSON (``{"data": [...]}``), as the reference reads it."""
+    expected = f"SQuAD v1.1 JSON: {SQUAD_SHAPE}"
+    doc = load_json(path, expected, root=root)
     answers: dict[str, list[str]] = {}
-    try:
-        for article in articles:
-            for paragraph in article["paragraphs"]:
-                for qa in paragraph["qas"]:
-                    qid = qa["id"]
-                    texts = [answer["text"] for answer in qa.get("answers", [])]
-                    if not texts:
-                        raise InputFileError(
-                            path, _line_of(text, json.dumps(qid)),
-                            f"gold question {qid!r} has no answers; every gold question needs at least one",
-                        )
-                    if qid in answers:
-                        raise InputFileError(path, _line_of(text, json.dumps(qid)), f"question id {qid!r} appears twice")
-                    answers[qid] = texts
-    except (KeyError, TypeError) as err:
-        raise InputFileError(path, None, f"missing or malformed field {err}; expected {expected}") from None
+    for question in squad_questions(doc, answer_start_required=False):
+        qid = question.id
+        texts = [text for text, _ in question.answers]
+        if not texts:
+            raise doc.error(
+                question.keys, f"gold question {quote(qid)} has no answers; every gold question needs at least one"
+            )
+        if not any(text.strip() for text in texts):
+            raise doc.error(
+                question.keys,
+                f"gold question {quote(qid)} has only empty answers, the placeholder of unlabelled test data; "
+                "score against the labelled file",
+            )
+        if qid in answers:
+            raise doc.error(question.keys, f"question id {quote(qid)} appears twice")
+        answers[qid] = texts
+    if not answers:
+        raise InputFileError(path, None, f"holds no questions: gold labels need at least one; expected {expected}")
     return answers
 
 
-def read_id_pairs(path: str | os.PathLike) -> list[tuple[str, str]]:
-    """BUCC pairs: ``source id<TAB>target id`` a line. An empty file is no pairs (nothing was mined)."""
-    if Path(path).is_file() and not Path(path).read_bytes().strip():
+_BUCC_ID = re.compile(r"([a-z]+)-([0-9]+)")  # [0-9], not \d: only ASCII digits
+
+
+def _check_bucc_id(path, number: int, value: str, side: str, language: str | None) -> None:
+    match = _BUCC_ID.fullmatch(value)
+    prefix = language or "xx"
+    if not match or (language is not None and match.group(1) != language):
+        raise InputFileError(
+            path, number,
+            f"{side} id {quote(value)}: expected '{prefix}-' followed by ASCII digits 0-9 (e.g. '{prefix}-000000042')",
+        )
+
+
+def read_id_pairs(path: str | os.PathLike, *, root: Root = None, gold: bool = False,
+                  language: str | None = None) -> list[tuple[str, str]]:
+    """BUCC pairs: ``source id<TAB>target id`` a line (source ``{language}-<digits>``, target ``en-<digits>``).
+
+    An empty prediction file is no pairs (nothing was mined); an empty ``gold`` file is an error.
+    """
+    expected = "one 'source id<TAB>target id' a line"
+    text = read_text(path, expected, root=root, allow_blank=not gold)
+    if not text.strip():
         return []
     pairs = []
-    for number, line in enumerate(read_label_lines(path, "one 'source id<TAB>target id' a line"), start=1):
-        fields = line.split("\t")
+    for number, line in enumerate(_label_lines(path, _lines(text), expected), start=1):
+        fields = line.strip().split("\t")
         if len(fields) != 2 or not all(fields):
             raise InputFileError(
                 path, number, f"expected 'source id<TAB>target id', got {len(fields)} tab-separated field(s)"
             )
+        _check_bucc_id(path, number, fields[0], "source", language)
+        _check_bucc_id(path, number, fields[1], "target", None if language is None else "en")
         pairs.append((fields[0], fields[1]))
     return pairs
 
 
-_INTEGER = re.compile(r"\d+")
+ASCII_INDEX = re.compile(r"0|[1-9][0-9]*")  # a line number as the reference writes it: no sign, spaces or padding
+INDEX_FORM = "a non-negative integer in ASCII digits 0-9 (no sign, spaces or leading zeros)"
 
 
-def read_indices(path: str | os.PathLike) -> list[str]:
+def read_indices(path: str | os.PathLike, *, root: Root = None) -> list[str]:
     """Tatoeba: one non-negative integer (a line number of the English side) a line, kept as text."""
-    values = read_label_lines(path, "one integer a line")
+    values = read_label_lines(path, "one integer a line", root=root, strip=False)
     for number, value in enumerate(values, start=1):
-        if not _INTEGER.fullmatch(value):
-            raise InputFileError(path, number, f"expected a non-negative integer, got {value!r}")
+        if not ASCII_INDEX.fullmatch(value):
+            raise InputFileError(path, number, f"expected {INDEX_FORM}, got {quote(value)}")
     return values

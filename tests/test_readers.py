@@ -189,10 +189,12 @@ def test_tatoeba_aligned_and_sorted_forms_agree():
     aligned = load_split("tatoeba", "fr", "test")
     assert isinstance(aligned, ParallelSentences)
     assert aligned.extra["form"] == "aligned"
-    assert len(aligned.source) == 15 and aligned.gold == tuple(range(15))
+    assert len(aligned.source) == 15
     assert aligned.source[0] == "Nora Falk a envoyé une lettre à Rosa Brandt."
-    assert aligned.target[0] == "Nora Falk sent a letter to Rosa Brandt."
     assert aligned.source[-1] == "Ida Kramer a envoyé une lettre à Anna Berger."
+    # Both forms come back in the benchmark's order: English sorted, gold = its translation's source line.
+    assert aligned.target[0] == "Anna Berger bought a red car in Oslo."
+    assert aligned.target[13] == "Nora Falk sent a letter to Rosa Brandt." and aligned.gold[13] == 0
     sorted_form = read_tatoeba(SAMPLE_DATA_DIR, language="fr", form="sorted")
     assert sorted_form.target[0] == "Anna Berger bought a red car in Oslo."
     assert sorted_form.target == tuple(sorted(sorted_form.target))
@@ -200,8 +202,8 @@ def test_tatoeba_aligned_and_sorted_forms_agree():
     assert sorted_form.gold == (8, 9, 1, 13, 12, 4, 14, 11, 6, 2, 5, 3, 10, 0, 7)
     for lang in ("de", "fr", "zh"):
         a = read_tatoeba(SAMPLE_DATA_DIR, language=lang, form="aligned")
-        s = read_tatoeba(SAMPLE_DATA_DIR, language=lang, form="sorted")
-        assert sorted(zip(a.source, a.target)) == sorted((s.source[g], e) for e, g in zip(s.target, s.gold))
+        s = read_tatoeba(SAMPLE_DATA_DIR, language=lang, form="sorted")  # gold from the shipped labels
+        assert (a.source, a.target, a.gold) == (s.source, s.target, s.gold)
 
 
 def test_tatoeba_sorted_form_without_labels_has_no_gold(tmp_path):
@@ -327,11 +329,11 @@ def test_json_that_is_not_squad_form(tmp_path):
     put(tmp_path, "xquad/xquad.de.json", json.dumps({"data": [{"paragraphs": [{"context": "x", "qas": [
         {"question": "q", "answers": []}]}]}]}))
     message = error_of(DataFormatError, "xquad", "de", "test", source=tmp_path)
-    assert message.startswith(f"{path}: data[0].paragraphs[0].qas[0]: missing key 'id'; expected SQuAD v1.1 form")
+    assert message.startswith(f"{path}:1: data[0].paragraphs[0].qas[0]: missing key 'id'; expected SQuAD v1.1 form")
     put(tmp_path, "xquad/xquad.de.json", json.dumps({"data": [{"paragraphs": [{"context": "x", "qas": [
         {"id": "1", "question": "q", "answers": [{"text": "x", "answer_start": "0"}]}]}]}]}))
     message = error_of(DataFormatError, "xquad", "de", "test", source=tmp_path)
-    assert message == f"{path}: data[0].paragraphs[0].qas[0].answers[0].answer_start: expected int, got str"
+    assert message == f"{path}:1: data[0].paragraphs[0].qas[0].answers[0].answer_start: expected int, got str"
 
 
 def test_invalid_json_names_the_line(tmp_path):

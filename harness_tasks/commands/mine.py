@@ -38,7 +38,10 @@ def load_embeddings(path: str):
     import numpy as np
 
     from evaluators.errors import InputFileError
+    from evaluators.safe_files import check_input_file
 
+    # A FIFO would block np.load and a folder gives an opaque error: check the file type first.
+    check_input_file(path, "a 2-D float .npy array")
     try:
         arr = np.load(path, mmap_mode="r", allow_pickle=False)
     except FileNotFoundError:

@@ -16,6 +16,10 @@ One entry point, three sources::
 Splits are "train", "dev", "test". Returns a list of PairExample / TaggedSentence / QAExample, or one
 BitextCorpus (bucc2018) or ParallelSentences (tatoeba). Malformed data raises DataFormatError, missing
 files MissingDataError; both messages name the file (and line) and what was expected.
+
+Files are opened through evaluators.safe_files: below the data folder given (``source=PATH`` or the parquet
+folder of ``hub:PATH``) no symbolic link is followed, and a folder, pipe or device where a file belongs is a
+DataFormatError naming it. The data folder itself may be a link: that path is the user's own choice.
 """
 
 from __future__ import annotations

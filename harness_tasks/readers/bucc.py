@@ -16,17 +16,17 @@ from pathlib import Path
 
 from harness_tasks.records import BitextCorpus
 
-from ._text import read_lines, require_file
+from ._text import present, read_lines, require_file
 from .errors import DataFormatError
 
 LAYOUT = "bucc2018/{l}-en.{split}.{l}, bucc2018/{l}-en.{split}.en (id<TAB>sentence), optional bucc2018/{l}-en.{split}.gold"
 
 
-def _read_side(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _read_side(path: Path, root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ids: list[str] = []
     sentences: list[str] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(read_lines(path, "lines of id<TAB>sentence"), start=1):
+    for number, line in enumerate(read_lines(path, "lines of id<TAB>sentence", root), start=1):
         if "\t" not in line:
             raise DataFormatError(f"{path}:{number}: no tab in the line; expected id<TAB>sentence")
         sid, sentence = line.split("\t", 1)
@@ -40,9 +40,9 @@ def _read_side(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(ids), tuple(sentences)
 
 
-def _read_gold(path: Path, source_ids: set[str], target_ids: set[str]) -> frozenset[tuple[str, str]]:
+def _read_gold(path: Path, root: Path, source_ids: set[str], target_ids: set[str]) -> frozenset[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
-    for number, line in enumerate(read_lines(path, "lines of source id<TAB>target id"), start=1):
+    for number, line in enumerate(read_lines(path, "lines of source id<TAB>target id", root), start=1):
         fields = line.split("\t")
         if len(fields) != 2:
             raise DataFormatError(
@@ -61,10 +61,11 @@ def read_bucc(root: Path, *, language: str, split: str) -> BitextCorpus:
     """Read one BUCC language pair and split from a raw-layout folder ``root``."""
     layout = LAYOUT.format(l=language, split=split)
     stem = root / "bucc2018" / f"{language}-en.{split}"
-    source_ids, source_sentences = _read_side(require_file(stem.with_name(stem.name + f".{language}"), layout))
-    target_ids, target_sentences = _read_side(require_file(stem.with_name(stem.name + ".en"), layout))
+    source_path = require_file(stem.with_name(stem.name + f".{language}"), layout, root)
+    source_ids, source_sentences = _read_side(source_path, root)
+    target_ids, target_sentences = _read_side(require_file(stem.with_name(stem.name + ".en"), layout, root), root)
     gold_path = stem.with_name(stem.name + ".gold")
-    gold = _read_gold(gold_path, set(source_ids), set(target_ids)) if gold_path.is_file() else None
+    gold = _read_gold(gold_path, root, set(source_ids), set(target_ids)) if present(gold_path, root) else None
     return BitextCorpus(
         language=language,
         split=split,

@@ -2,8 +2,9 @@
 
 Messages always start with the file (and, for text files, the 1-based line number) and say what was
 expected there, e.g. ``.../xnli/dev-de.tsv:17: expected 3 tab-separated fields (sentence1, sentence2,
-label), got 2``. JSON structure errors name the JSON path instead of a line
-(``.../xquad.de.json: data[0].paragraphs[2].qas[1]: missing key 'id'``).
+label), got 2``. JSON structure errors add the JSON path after the line
+(``.../xquad.de.json:12: data[0].paragraphs[2].qas[1]: missing key 'id'``). A link inside the data folder,
+a folder, a pipe or an unreadable file where a data file belongs is a DataFormatError naming it.
 """
 
 from __future__ import annotations

@@ -24,12 +24,14 @@ English training data for XNLI (MNLI) is not in google/xtreme; it comes from ``n
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
 from evaluators.benchmark import PANX_LABELS, PAWSX_LABELS, TATOEBA_ISO3, UPOS_LABELS, XNLI_LABELS
 from harness_tasks.records import Answer, BitextCorpus, PairExample, ParallelSentences, QAExample, TaggedSentence
 
+from ._text import check_file
 from .errors import DataFormatError, MissingDataError
 
 HUB_ID = "google/xtreme"
@@ -96,26 +98,37 @@ def hub_split(dataset: str, language: str, split: str) -> HubSplit:
 
 
 def _local_files(parquet: Path, where: HubSplit) -> list[str]:
-    if parquet.is_file():
+    """The parquet files of one split; like the raw readers, no link below the folder given is followed."""
+    if parquet.is_file():  # the one file the user named (it may be a link: the user chose it)
         return [str(parquet)]
     folder = parquet if where.repo == HUB_ID else parquet / where.repo.replace("/", "--")
     folder = folder / (where.config or "default")
-    files = sorted(str(p) for p in folder.glob(f"{where.split}-*.parquet"))
+    layout = f"{{folder}}/{where.config or 'default'}/{where.split}-*.parquet"
+    files = sorted(folder.glob(f"{where.split}-*.parquet"))
     if not files:
         raise MissingDataError(
-            f"{folder}/{where.split}-*.parquet: no such file; expected a local copy of {where.repo}"
-            f" laid out as {{folder}}/{where.config or 'default'}/{where.split}-*.parquet"
+            f"{folder}/{where.split}-*.parquet: no such file; expected a local copy of {where.repo} laid out as {layout}"
         )
-    return files
+    for path in files:
+        check_file(path, f"parquet files of {where.repo} laid out as {layout}", parquet)
+    return [str(path) for path in files]
 
 
 def load_hub_dataset(where: HubSplit, parquet: str | Path | None = None):
     """The ``datasets.Dataset`` for one hub split: from the hub, or from local parquet (see module doc)."""
     import datasets  # heavy; only hub users pay for the import
+    import datasets.exceptions
+    import pyarrow
 
     if parquet is None:
         return datasets.load_dataset(where.repo, where.config, split=where.split)
-    return datasets.load_dataset("parquet", data_files={"rows": _local_files(Path(parquet), where)}, split="rows")
+    files = _local_files(Path(parquet), where)
+    try:
+        return datasets.load_dataset("parquet", data_files={"rows": files}, split="rows")
+    except (ValueError, OSError, pyarrow.ArrowException, datasets.exceptions.DatasetsError) as err:
+        # A corrupt or non-parquet file: pyarrow's reason names no file, so name them here.
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise DataFormatError(f"{', '.join(files)}: not readable as parquet ({reason})") from None
 
 
 def _class_names(feature, fallback: tuple[str, ...]) -> tuple[str, ...]:
@@ -125,12 +138,18 @@ def _class_names(feature, fallback: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(names) if names else fallback
 
 
-def _answers(value) -> tuple[Answer, ...]:
+def _answers(value, name: str, row: int) -> tuple[Answer, ...]:
     # Sequence-of-struct columns come back as a struct of lists; accept a list of structs too.
-    if isinstance(value, dict):
-        pairs = zip(value.get("text", []), value.get("answer_start", []))
-    else:
-        pairs = ((a["text"], a["answer_start"]) for a in value or [])
+    try:
+        if isinstance(value, dict):
+            pairs = list(zip(value.get("text", []), value.get("answer_start", [])))
+        else:
+            pairs = [(a["text"], a["answer_start"]) for a in value or []]
+    except (KeyError, TypeError):
+        pairs = None
+    integer = lambda s: isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0  # noqa: E731
+    if pairs is None or not all(isinstance(t, str) and integer(s) for t, s in pairs):
+        raise DataFormatError(f"{name} row {row}: answers: expected {{text: [str], answer_start: [non-negative int]}}")
     answers = tuple(Answer(text=text, start=int(start)) for text, start in pairs)
     return answers if any(a.text for a in answers) else ()
 
@@ -200,8 +219,8 @@ def convert(ds, dataset: str, language: str, split: str, where: HubSplit):
         _require_columns(ds, ("id", "context", "question", "answers"), where)
         return [
             QAExample(id=row["id"], question=row["question"], context=row["context"],
-                      answers=_answers(row["answers"]), language=language, title=row.get("title") or "")
-            for row in _rows(ds, where)
+                      answers=_answers(row["answers"], name, i), language=language, title=row.get("title") or "")
+            for i, row in enumerate(_rows(ds, where))
         ]
     _require_columns(ds, ("source_sentence", "target_sentence"), where)
     rows = list(_rows(ds, where))

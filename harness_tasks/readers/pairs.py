@@ -31,14 +31,15 @@ def read_pair_tsv(
     split: str,
     labels: tuple[str, ...],
     allow_unlabelled: bool,
+    root: Path | None = None,
 ) -> list[PairExample]:
     """Read one pair-classification TSV file.
 
     ``labels`` is the closed label set (a label outside it is an error); ``allow_unlabelled`` accepts
-    two-field lines (test splits only).
+    two-field lines (test splits only); ``root`` is the data folder the file is in (no links below it).
     """
     expected_fields = "2 or 3" if allow_unlabelled else "3"
-    text = read_text(path, f"lines of sentence1<TAB>sentence2<TAB>label {FIELDS}")
+    text = read_text(path, f"lines of sentence1<TAB>sentence2<TAB>label {FIELDS}", root)
     reader = csv.reader(io.StringIO(text), delimiter="\t", strict=True)
     examples: list[PairExample] = []
     line = 0

@@ -14,6 +14,7 @@ from pathlib import Path
 from evaluators.benchmark import PANX_LABELS, PAWSX_LABELS, UPOS_LABELS, XNLI_LABELS
 
 from .bucc import read_bucc
+from ._text import present
 from .errors import MissingDataError
 from .pairs import read_pair_tsv
 from .qa import read_squad_json
@@ -59,7 +60,7 @@ def resolve(root: Path, dataset: str, language: str, split: str) -> Path:
     templates = RAW_FILES[dataset][split]
     candidates = [root / t.format(lang=language) for t in templates]
     for path in candidates:
-        if path.is_file():
+        if present(path, root):  # a link or a pipe is found here and then refused by the reader
             return path
     expected = " or ".join(t.format(lang=language) for t in templates)
     raise MissingDataError(
@@ -71,7 +72,7 @@ def read_raw(root: Path, dataset: str, language: str, split: str):
     """Read one split of one language from a raw-layout folder: a list of records, or a BitextCorpus /
     ParallelSentences for bucc2018 / tatoeba. Only test files may lack labels."""
     root = Path(root)
-    if not root.is_dir():
+    if not root.is_dir():  # root itself may be a link (the user's choice); nothing below it may be
         raise MissingDataError(f"{root}: no such folder; expected a folder in the XTREME raw download layout")
     if dataset == "bucc2018":
         return read_bucc(root, language=language, split=split)
@@ -82,11 +83,11 @@ def read_raw(root: Path, dataset: str, language: str, split: str):
     if dataset in PAIR_LABELS:
         return read_pair_tsv(
             path, task=dataset, language=language, split=split,
-            labels=PAIR_LABELS[dataset], allow_unlabelled=unlabelled_ok,
+            labels=PAIR_LABELS[dataset], allow_unlabelled=unlabelled_ok, root=root,
         )
     if dataset in TAG_LABELS:
         return read_tagged_tsv(
             path, task=dataset, language=language, split=split, labels=TAG_LABELS[dataset],
-            allow_unlabelled=unlabelled_ok, strip_language_prefix=dataset == "panx",
+            allow_unlabelled=unlabelled_ok, strip_language_prefix=dataset == "panx", root=root,
         )
-    return read_squad_json(path, language=language)
+    return read_squad_json(path, language=language, root=root)

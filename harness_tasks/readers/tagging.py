@@ -31,9 +31,11 @@ def read_tagged_tsv(
     labels: tuple[str, ...],
     allow_unlabelled: bool,
     strip_language_prefix: bool = False,
+    root: Path | None = None,
 ) -> list[TaggedSentence]:
-    """Read one tagging file; ``labels`` is the closed tag set, ``allow_unlabelled`` admits token-only lines."""
-    lines = read_lines(path, "lines of token<TAB>tag with a blank line between sentences")
+    """Read one tagging file; ``labels`` is the closed tag set, ``allow_unlabelled`` admits token-only lines,
+    ``root`` is the data folder the file is in (no links below it)."""
+    lines = read_lines(path, "lines of token<TAB>tag with a blank line between sentences", root)
     prefix = f"{language}:"
     sentences: list[TaggedSentence] = []
     tokens: list[str] = []
