@@ -116,7 +116,7 @@ def test_config_errors_name_the_file_and_key(tmp_path, change, message):
 def test_invalid_yaml_is_reported_with_the_file(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("base_model: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"broken\.yaml: not valid YAML"):
+    with pytest.raises(ConfigError, match=r"broken\.yaml:2: not valid YAML"):
         load_config(path)
 
 

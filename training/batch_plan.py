@@ -23,10 +23,13 @@ def plan_batches(sizes: dict[str, int], batch_size: int, epochs: float, sampling
     names = list(sizes)
     per_pass = {n: math.ceil(sizes[n] / batch_size) for n in names}
     total = math.ceil(epochs * sum(per_pass.values()))
+    largest = max(sizes.values())
     weights = {
         "proportional": [sizes[n] for n in names],
         "uniform": [1.0] * len(names),
-        "temperature": [sizes[n] ** (1.0 / temperature) for n in names],
+        # Relative to the largest task, so that a small temperature drives the weights of the others
+        # towards 0 instead of overflowing (size ** 100 is beyond float range).
+        "temperature": [(sizes[n] / largest) ** (1.0 / temperature) for n in names],
     }[sampling]
     chooser = random.Random(f"{seed}:tasks")
     shufflers = {n: random.Random(f"{seed}:{n}") for n in names}

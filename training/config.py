@@ -24,12 +24,21 @@ task or several trained together), the target phase, the hyperparameters and the
 
 Relative paths (``data``, ``intermediate_tasks.*.train``) are read from the YAML file's folder.
 Every error names the YAML file and the dotted key, e.g. ``sample.yaml: intermediate[0].sampling: ...``.
+
+Numbers are checked for range before anything runs (see ``_hyperparameters`` and ``_tiny_encoder``): every
+float must be finite (``.nan``, ``.inf`` and overflowing literals such as ``1e999`` are refused), counts are
+integers >= 1, ``learning_rate`` in (0, 1], ``max_grad_norm`` > 0, ``weight_decay`` >= 0 with
+``learning_rate x weight_decay`` <= 1 (AdamW's per-step decay factor stays within [0, 1]), ``warmup_ratio``
+in [0, 1), epochs in (0, 1000], sampling ``temperature`` in (0, 100] (at 100 a task a million times larger
+than another is drawn only 1.15 times as often; for that, write ``sampling: uniform``), ``seed`` in [0, 2^32).
+The file must be UTF-8 and a YAML mapping, and a key may appear only once in each mapping.
 This module imports only the standard library and PyYAML, so ``xtreme train --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +49,13 @@ TARGET_EPOCHS: dict[str, float] = {"xnli": 2, "pawsx": 5, "udpos": 10, "panx": 1
 SAMPLING = ("proportional", "uniform", "temperature")
 MIXED_PRECISION = ("no", "fp16", "bf16")
 TINY_BASE_MODEL = "tiny"
+MAX_EPOCHS = 1000.0  # far beyond any recipe; a larger value is a typo that would plan billions of batches
+MAX_TEMPERATURE = 100.0  # see the module docstring
+SEED_LIMIT = 2**32  # the per-step seeds derived from it must stay within torch.manual_seed's range
+# The tiny encoder is for demos and tests; these bounds keep a typo from allocating gigabytes.
+TINY_LIMITS = {"hidden_size": 4096, "layers": 48, "heads": 64, "vocab_size": 1_000_000, "max_length": 8192}
+TINY_MIN_LENGTH = 32  # [CLS] question [SEP] context-window [SEP] must fit with room for the context
+MIN_LENGTHS = {"max_length": 16, "qa_max_length": 32}  # room for special tokens and a few words of each text
 
 
 class ConfigError(ValueError):
@@ -157,21 +173,100 @@ def load_config(path: str | Path) -> ExperimentConfig:
     import yaml
 
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"{path}: not a file; expected a YAML config")  # a folder, or a FIFO that would block
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as err:
         raise ConfigError(f"{path}: cannot read config ({err.strerror})") from None
     try:
-        raw = yaml.safe_load(text)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 (byte 0x{data[err.start]:02x}); save the config as UTF-8") from None
+    try:
+        raw = yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as err:
+        raise ConfigError(f"{path}:{err.line}: duplicate key {_show(err.key)} (first at line {err.first}); each key"
+                          " may appear only once in a mapping") from None
+    except _BadValue as err:
+        raise ConfigError(f"{path}:{err.line}: {err.problem}") from None
+    except yaml.MarkedYAMLError as err:  # one line: where PyYAML found the problem, and what it is
+        mark = err.problem_mark or err.context_mark
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        what = " ".join(part for part in (err.context, err.problem) if part)
+        raise ConfigError(f"{where}: not valid YAML: {what}") from None
     except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML ({err})") from None
+        raise ConfigError(f"{path}: not valid YAML: {' '.join(str(err).split())}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a config") from None
     return parse_config(raw, source=str(path))
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, first: int, line: int) -> None:
+        super().__init__(key)
+        self.key, self.first, self.line = key, first, line
+
+
+class _BadValue(Exception):
+    """A scalar PyYAML cannot build (``2001-13-45``, ``!!float abc``, an integer of 5000 digits); PyYAML
+    raises a bare ValueError for these, without the line."""
+
+    def __init__(self, problem: str, line: int) -> None:
+        super().__init__(problem)
+        self.problem, self.line = problem, line
+
+
+_LOADER = None
+
+
+def _unique_key_loader():
+    """yaml.SafeLoader, but a mapping that names a key twice is an error (PyYAML keeps the last silently).
+
+    Built on first use so that importing this module does not import PyYAML. Merge keys (``<<: *base``)
+    are left to PyYAML: overriding a merged key is what they are for.
+    """
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class UniqueKeyLoader(yaml.SafeLoader):
+            def construct_mapping(self, node, deep=False):
+                if isinstance(node, yaml.MappingNode):
+                    seen: dict = {}
+                    for key_node, _ in node.value:
+                        if key_node.tag == "tag:yaml.org,2002:merge":
+                            continue
+                        key = self.construct_object(key_node, deep=True)
+                        line = key_node.start_mark.line + 1
+                        try:
+                            if key in seen:
+                                raise _DuplicateKey(key, seen[key], line)
+                            seen[key] = line
+                        except TypeError:  # an unhashable key: PyYAML's own error says so
+                            continue
+                return super().construct_mapping(node, deep=deep)
+
+            def construct_object(self, node, deep=False):
+                try:
+                    return super().construct_object(node, deep=deep)
+                except (ValueError, TypeError, AttributeError) as err:
+                    if isinstance(node, yaml.ScalarNode) and len(node.value) > 40:
+                        problem = f"a value of {len(node.value)} characters that is not a valid {node.tag.split(':')[-1]}"
+                    else:
+                        problem = f"{_show(getattr(node, 'value', ''))} is not a valid {node.tag.split(':')[-1]} ({err})"
+                    raise _BadValue(problem, node.start_mark.line + 1) from None
+
+        _LOADER = UniqueKeyLoader
+    return _LOADER
 
 
 def parse_config(raw: Any, *, source: str = "<config>") -> ExperimentConfig:
     where = _Where(source)
     if not isinstance(raw, dict):
-        raise where.error("", "the config must be a mapping of keys to values")
+        got = "an empty file" if raw is None else f"a {type(raw).__name__}"
+        raise where.error("", f"the config must be a mapping of keys to values, got {got}")
     allowed = {
         "base_model", "seed", "data", "hyperparameters", "intermediate", "target",
         "intermediate_tasks", "tiny_encoder", "output_dir",
@@ -180,6 +275,8 @@ def parse_config(raw: Any, *, source: str = "<config>") -> ExperimentConfig:
     if "base_model" not in raw:
         raise where.error("base_model", "is required (a hub id, a local folder, or 'tiny')")
     base_model = where.typed("base_model", raw["base_model"], str)
+    if not base_model.strip():
+        raise where.error("base_model", "is empty; expected a hub id, a local folder, or 'tiny'")
     hyper = _hyperparameters(where, "hyperparameters", raw.get("hyperparameters") or {}, Hyperparameters())
     declarations = _declarations(where, raw.get("intermediate_tasks") or {})
     steps_raw = raw.get("intermediate") or []
@@ -193,11 +290,14 @@ def parse_config(raw: Any, *, source: str = "<config>") -> ExperimentConfig:
         raise where.error("target.start_from", "is 'intermediate' but the config has no intermediate steps")
     tiny = TinyEncoder()
     if "tiny_encoder" in raw:
-        tiny = _dataclass_from(where, "tiny_encoder", raw["tiny_encoder"] or {}, TinyEncoder())
+        tiny = _tiny_encoder(where, raw["tiny_encoder"] or {})
+    seed = where.typed("seed", raw.get("seed", 42), int)
+    if not 0 <= seed < SEED_LIMIT:
+        raise where.error("seed", f"must be in [0, 2^32), got {_show(seed)}")
     return ExperimentConfig(
         base_model=base_model,
         source=source,
-        seed=where.typed("seed", raw.get("seed", 42), int),
+        seed=seed,
         data=_data_folder(where, raw.get("data")),
         hyperparameters=hyper,
         intermediate=steps,
@@ -216,7 +316,7 @@ class _Where:
         return ConfigError(f"{self.source}: {key}: {message}" if key else f"{self.source}: {message}")
 
     def check_keys(self, key: str, value: dict, allowed: set[str]) -> None:
-        unknown = sorted(set(value) - allowed)
+        unknown = sorted(set(value) - allowed, key=str)  # keys need not be strings in YAML
         if unknown:
             prefix = f"{key}." if key else ""
             raise self.error(
@@ -226,17 +326,32 @@ class _Where:
     def typed(self, key: str, value: Any, kind: type, *, optional: bool = False):
         if value is None and optional:
             return None
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        if kind is float and isinstance(value, str):
-            # PyYAML reads 1e-5 (no dot) as a string; accept the number people mean.
-            try:
-                return float(value)
-            except ValueError:
-                pass
+        if kind is float and not isinstance(value, bool) and isinstance(value, (int, float, str)):
+            number = _to_float(value)
+            if number is not None:
+                if not math.isfinite(number):  # .nan, .inf, 1e999, "inf", an integer beyond float range
+                    raise self.error(key, f"must be a finite number, got {_show(value)}")
+                return number
         if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-            raise self.error(key, f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
+            raise self.error(key, f"expected {kind.__name__}, got {type(value).__name__} {_show(value)}")
         return value
+
+
+def _show(value: Any) -> str:
+    """``repr(value)``, shortened when long (a 400-digit number need not be echoed whole)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}... ({len(text)} characters)"
+
+
+def _to_float(value: int | float | str) -> float | None:
+    """The number a YAML value means, or None if it is no number. PyYAML reads ``1e-5`` (no dot) as a
+    string: accept the number people mean."""
+    try:
+        return float(value)
+    except ValueError:
+        return None
+    except OverflowError:  # an integer too large for a float
+        return math.inf
 
 
 def _data_folder(where: _Where, value: Any) -> str | None:
@@ -276,22 +391,58 @@ def _hyperparameters(where: _Where, key: str, raw: Any, defaults: Hyperparameter
         "learning_rate", "batch_size", "gradient_accumulation_steps", "max_length", "qa_max_length",
         "intermediate_epochs", "save_every_steps", "log_every_steps", "max_answer_length",
     )
-    for name in positive:
+    for name in (*positive, "max_grad_norm"):  # max_grad_norm 0 would turn off clipping and the gradient check
         if getattr(hyper, name) <= 0:
-            raise where.error(f"{key}.{name}", f"must be > 0, got {getattr(hyper, name)}")
+            raise where.error(f"{key}.{name}", f"must be > 0, got {_show(getattr(hyper, name))}")
     for name in ("max_steps", "max_train_examples", "max_eval_examples", "eval_every_steps"):
         value = getattr(hyper, name)
         if value is not None and value <= 0:
             raise where.error(f"{key}.{name}", f"must be > 0 (or null), got {value}")
+    if hyper.learning_rate > 1:
+        raise where.error(f"{key}.learning_rate", f"must be at most 1 (AdamW moves each weight by about the learning"
+                                                  f" rate every step), got {hyper.learning_rate}")
+    if hyper.weight_decay < 0:
+        raise where.error(f"{key}.weight_decay", f"must be >= 0, got {hyper.weight_decay}")
+    if hyper.learning_rate * hyper.weight_decay > 1:
+        raise where.error(f"{key}.weight_decay", f"times learning_rate must be at most 1 (AdamW scales every weight"
+                                                 f" by 1 - learning_rate x weight_decay each step), got"
+                                                 f" {hyper.weight_decay} x {hyper.learning_rate}")
+    _check_epochs(where, f"{key}.intermediate_epochs", hyper.intermediate_epochs)
     if not 0 <= hyper.warmup_ratio < 1:
         raise where.error(f"{key}.warmup_ratio", f"must be in [0, 1), got {hyper.warmup_ratio}")
-    if not 0 <= hyper.doc_stride < hyper.qa_max_length:
-        raise where.error(f"{key}.doc_stride", "must be >= 0 and smaller than qa_max_length")
+    for name, least in MIN_LENGTHS.items():
+        if getattr(hyper, name) < least:
+            raise where.error(f"{key}.{name}", f"must be at least {least}, got {getattr(hyper, name)}")
+    if not 0 <= hyper.doc_stride <= hyper.qa_max_length // 2:
+        raise where.error(f"{key}.doc_stride", f"must be >= 0 and smaller than qa_max_length: at most half of it"
+                                               f" ({hyper.qa_max_length // 2}), so that a question fits beside the"
+                                               f" overlap; got {hyper.doc_stride}")
     if hyper.mixed_precision not in MIXED_PRECISION:
         raise where.error(
             f"{key}.mixed_precision", f"{hyper.mixed_precision!r} is not one of {', '.join(MIXED_PRECISION)}"
         )
     return hyper
+
+
+def _check_epochs(where: _Where, key: str, value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise where.error(key, f"must be > 0, got {value}")
+    if value is not None and value > MAX_EPOCHS:
+        raise where.error(key, f"must be at most {MAX_EPOCHS:g}, got {value}")
+
+
+def _tiny_encoder(where: _Where, raw: Any) -> TinyEncoder:
+    tiny = _dataclass_from(where, "tiny_encoder", raw, TinyEncoder())
+    for name, limit in TINY_LIMITS.items():
+        value = getattr(tiny, name)
+        if not 1 <= value <= limit:
+            raise where.error(f"tiny_encoder.{name}", f"must be in [1, {limit}], got {value}")
+    if tiny.hidden_size % tiny.heads:
+        raise where.error("tiny_encoder.heads", f"must divide hidden_size ({tiny.hidden_size}), got {tiny.heads}")
+    if tiny.max_length < TINY_MIN_LENGTH:
+        raise where.error("tiny_encoder.max_length", f"must be at least {TINY_MIN_LENGTH} (room for a question and"
+                                                     f" a context window), got {tiny.max_length}")
+    return tiny
 
 
 def _string_list(where: _Where, key: str, value: Any) -> tuple[str, ...]:
@@ -333,6 +484,8 @@ def _declarations(where: _Where, raw: Any) -> dict[str, TaskDeclaration]:
         for original, path in zip(train, resolved):
             if not Path(path).exists():
                 raise where.error(f"{key}.train", f"file not found: {original} (looked at {path})")
+            if not Path(path).is_file():
+                raise where.error(f"{key}.train", f"not a file: {original} (looked at {path}); expected a data file")
         head_kind = head or TASKS[name].head
         if head_kind in ("sequence_classification", "token_classification") and name not in TASKS and not labels:
             raise where.error(f"{key}.labels", f"a {head_kind} task needs its label list")
@@ -367,11 +520,10 @@ def _step(where, key, raw, hyper, declarations) -> IntermediateStep:
     if sampling not in SAMPLING:
         raise where.error(f"{key}.sampling", f"{sampling!r} is not one of {', '.join(SAMPLING)}")
     temperature = where.typed(f"{key}.temperature", raw.get("temperature", 2.0), float)
-    if temperature <= 0:
-        raise where.error(f"{key}.temperature", f"must be > 0, got {temperature}")
+    if not 0 < temperature <= MAX_TEMPERATURE:
+        raise where.error(f"{key}.temperature", f"must be > 0 and at most {MAX_TEMPERATURE:g}, got {temperature}")
     epochs = where.typed(f"{key}.epochs", raw.get("epochs"), float, optional=True)
-    if epochs is not None and epochs <= 0:
-        raise where.error(f"{key}.epochs", f"must be > 0, got {epochs}")
+    _check_epochs(where, f"{key}.epochs", epochs)
     step_hyper = None
     if raw.get("hyperparameters"):
         step_hyper = _hyperparameters(where, f"{key}.hyperparameters", raw["hyperparameters"], hyper)
@@ -401,8 +553,7 @@ def _target(where: _Where, raw: Any) -> TargetPhase | None:
         if task not in TARGET_EPOCHS:
             raise where.error(f"target.epochs.{task}", f"not a target task; one of {', '.join(TARGET_EPOCHS)}")
         value = where.typed(f"target.epochs.{task}", value, float)
-        if value <= 0:
-            raise where.error(f"target.epochs.{task}", f"must be > 0, got {value}")
+        _check_epochs(where, f"target.epochs.{task}", value)
         epochs[task] = value
     start_from = where.typed("target.start_from", raw.get("start_from", "intermediate"), str)
     if start_from not in ("intermediate", "base"):

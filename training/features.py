@@ -90,8 +90,10 @@ def _encode_qa(examples: list, tokenizer, hyper) -> Encoded:
     pad_right = tokenizer.padding_side == "right"
     if not pad_right:
         raise ValueError("extractive QA features assume a tokenizer that pads on the right")
+    # Leading spaces only waste window room; overlong questions are cut (see _fit_questions).
+    questions = _fit_questions(tokenizer, [e.question.lstrip() for e in examples], hyper)
     enc = tokenizer(
-        [e.question.lstrip() for e in examples],  # leading spaces only waste window room
+        questions,
         [e.context for e in examples],
         truncation="only_second",
         max_length=hyper.qa_max_length,
@@ -121,6 +123,30 @@ def _encode_qa(examples: list, tokenizer, hyper) -> Encoded:
         out.features.append(feat)
         out.example_index.append(i)
         out.offsets.append(offsets)
+    return out
+
+
+def _fit_questions(tokenizer, questions: list[str], hyper) -> list[str]:
+    """Questions cut to the tokens a window can hold beside more than ``doc_stride`` context tokens.
+
+    The windows overlap by doc_stride tokens, so each must hold more context than that; a longer question
+    makes the tokenizer panic (it cannot truncate the question, only the context). Only questions that
+    would fail are cut, so every other feature is unchanged. The config keeps doc_stride <= half of
+    qa_max_length, which leaves room for a question of several tokens.
+    """
+    room = hyper.qa_max_length - tokenizer.num_special_tokens_to_add(pair=True) - hyper.doc_stride - 1
+    if room < 1:
+        raise ValueError(f"qa_max_length {hyper.qa_max_length} leaves no room for a question beside doc_stride"
+                         f" {hyper.doc_stride}")
+    pieces = tokenizer(questions, add_special_tokens=False, return_offsets_mapping=True)
+    out = []
+    for question, offsets in zip(questions, pieces["offset_mapping"]):
+        # Cut after the room-th token; a prefix can tokenize differently, so check again (the question
+        # shrinks every time round, so this ends).
+        while len(offsets) > room:
+            question = question[:min(offsets[room - 1][1], len(question) - 1)]
+            offsets = tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        out.append(question)
     return out
 
 

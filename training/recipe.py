@@ -1,5 +1,6 @@
 """The X-STILTs recipe, from config to checkpoint bundle: the whole flow reads top to bottom in this file.
-(Three small helpers sit beside it: batch_plan.py, checkpoints.py, metrics_log.py.)
+(Small helpers sit beside it: batch_plan.py, checkpoints.py, metrics_log.py, finite.py, run_output.py,
+base_model.py.)
 
     base encoder ─► intermediate step 1 ─► step 2 ─► ... ─► encoder E ─┬─► xnli  (best on English dev)
                     (one task, or several                               ├─► pawsx
@@ -17,6 +18,10 @@ Resuming (``--resume``) skips finished phases and restarts the current one from 
 exact, not approximate: the order of batches is a pure function of the seed (planned up front, see
 ``plan_batches``), and dropout is re-seeded from (seed, phase, step) before every step, so no random state
 has to survive the crash. A resumed run ends with the same weights as an uninterrupted one (tested).
+
+A NaN or infinite loss or gradient norm stops the run at that step, before the update, and no bundle is
+written; weights are checked again before every save that can reach the bundle (training/finite.py). The
+base model and all training data are checked and read before the run folder is created or changed.
 
 Model selection uses English dev data only (zero-shot): accuracy (XNLI, PAWS-X), seqeval chunk F1 as the
 benchmark computes it (UD-POS, PAN-X), SQuAD v1.1 F1 on SQuAD dev (SQuAD; also TyDiQA, whose only English
@@ -45,13 +50,24 @@ import torch
 
 from harness_tasks.atomic import write_json_atomic
 from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint
+from harness_tasks.readers.errors import DataFormatError, MissingDataError
 from training import features as F
+from training.base_model import check_base_model, loading
 from training.batch_plan import plan_batches, step_seed
 from training.checkpoints import latest_checkpoint, replace_dir, save_checkpoint
 from training.config import TINY_BASE_MODEL, ExperimentConfig, Hyperparameters
+from training.errors import RecipeError  # callers import it from here too
+from training.finite import check_step, require_finite_folder, require_finite_weights
 from training.hashing import package_versions, sha256_file, sha256_records
 from training.metrics_log import MetricsLog
-from training.intermediate_tasks import QUESTION_ANSWERING, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, load_task
+from training.intermediate_tasks import (
+    QUESTION_ANSWERING,
+    SEQUENCE_CLASSIFICATION,
+    TOKEN_CLASSIFICATION,
+    TaskDataError,
+    load_task,
+)
+from training.run_output import check_output, clear_run, holds_run, start_run
 
 # Target head -> (head kind, the readers' task name for its English data).
 TARGETS = {
@@ -79,10 +95,6 @@ SELECTION_METRIC = {
 StepHook = Callable[[str, int], None]  # (phase name, optimizer steps done); raise to stop (tests: a crash)
 
 
-class RecipeError(RuntimeError):
-    pass
-
-
 @dataclass
 class Run:
     """What every phase needs: config, folders, accelerator, tokenizer, metrics log."""
@@ -100,40 +112,55 @@ class Run:
 # Entry point
 
 
-def run_recipe(config: ExperimentConfig, output_dir: str | Path, *, resume: bool = False,
+def run_recipe(config: ExperimentConfig, output_dir: str | Path, *, resume: bool = False, overwrite: bool = False,
                hook: StepHook | None = None) -> Path:
-    """Run every phase of ``config`` not yet done under ``output_dir``; return the bundle folder."""
+    """Run every phase of ``config`` not yet done under ``output_dir``; return the bundle folder.
+
+    A folder that holds a run is refused unless ``resume`` (same config: continue it) or ``overwrite``
+    (delete it first). The base model and all data are checked and read before the folder is touched, so a
+    run that fails on them leaves nothing to resume or overwrite.
+    """
     from accelerate import Accelerator
 
     import transformers
 
     out = Path(output_dir)
     accelerator = Accelerator(mixed_precision=config.hyperparameters.mixed_precision)
-    # Every process looks before the main one writes config.json, so that none mistakes a new run for an old one.
-    existed = (out / "config.json").exists()
+    current = json.loads(json.dumps(config.to_dict()))  # as config.json holds it (tuples become lists)
+    current.pop("output_dir", None)
+    # Every process looks before the main one writes, so that none mistakes a new run for an old one.
+    holds = holds_run(out)
     accelerator.wait_for_everyone()
-    _check_output(config, out, resume, existed, accelerator.is_main_process)
-    accelerator.wait_for_everyone()
+    check_output(out, current, config.source, holds=holds, resume=resume, overwrite=overwrite)
+    if config.base_model != TINY_BASE_MODEL:
+        check_base_model(config.base_model, config.source)
     # Our own progress lines say what happens; transformers' per-load reports (a new head's weights are
     # "MISSING", by design) and shard progress bars would bury them.
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
-    run = Run(config, out, accelerator, hook, MetricsLog(out, accelerator.is_main_process))
     data_root = _data_root(config)
-
     intermediate_data = [
-        [load_task(name, config.intermediate_tasks.get(name), xtreme_dir=data_root,
-                   max_examples=(step.hyperparameters or config.hyperparameters).max_train_examples)
+        [_read_data(f"intermediate task {name!r}", load_task, name, config.intermediate_tasks.get(name),
+                    xtreme_dir=data_root, max_examples=(step.hyperparameters or config.hyperparameters).max_train_examples)
          for name in step.tasks]
         for step in config.intermediate
     ]
     targets = config.target.tasks if config.target else ()
-    target_data = {task: _target_data(config, task) for task in targets}
+    target_data = {task: _read_data(f"target {task!r}", _target_data, config, task) for task in targets}
+    accelerator.wait_for_everyone()
+    if accelerator.is_main_process:
+        if overwrite and holds:
+            print(f"--overwrite: deleting the run in {out}", file=sys.stderr, flush=True)
+            clear_run(out)
+        start_run(out, current)
+    accelerator.wait_for_everyone()
+    run = Run(config, out, accelerator, hook, MetricsLog(out, accelerator.is_main_process))
     run.base_model = _base_model(run, intermediate_data, target_data)
 
     from transformers import AutoTokenizer
 
-    run.tokenizer = AutoTokenizer.from_pretrained(run.base_model)
+    with loading(run.base_model, "tokenizer"):
+        run.tokenizer = AutoTokenizer.from_pretrained(run.base_model)
     start = run.base_model
     history = []  # the intermediate steps so far, for the manifest
     for index, (step, data) in enumerate(zip(config.intermediate, intermediate_data), start=1):
@@ -154,24 +181,16 @@ def run_recipe(config: ExperimentConfig, output_dir: str | Path, *, resume: bool
     return bundle
 
 
-def _check_output(config: ExperimentConfig, out: Path, resume: bool, existed: bool, main: bool) -> None:
-    saved = out / "config.json"
-    current = json.loads(json.dumps(config.to_dict()))  # as config.json holds it (tuples become lists)
-    current.pop("output_dir", None)
-    if existed:
-        if not resume:
-            raise RecipeError(f"{out} already holds a run: pass --resume to continue it, or choose another --output")
-        before = json.loads(saved.read_text(encoding="utf-8"))
-        changed = sorted(k for k in set(before) | set(current) if before.get(k) != current.get(k))
-        if changed:
-            raise RecipeError(
-                f"{config.source}: {', '.join(changed)} differ from the run in {out} (its config.json);"
-                " a resumed run must use the same config"
-            )
-        return
-    if main:
-        out.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(saved, current)
+def _read_data(what: str, read: Callable, *args, **kwargs):
+    """``read(*args, **kwargs)``, with the readers' errors (they name file and line) and I/O errors as one
+    RecipeError that says which task's data it was."""
+    try:
+        return read(*args, **kwargs)
+    except (DataFormatError, MissingDataError, TaskDataError) as err:
+        raise RecipeError(f"{what}: {err}") from None
+    except OSError as err:  # unreadable file (permissions), or the hub out of reach (datasets' ConnectionError)
+        where = f"{err.filename}: " if err.filename else ""
+        raise RecipeError(f"{what}: cannot read its data: {where}{err.strerror or err}") from None
 
 
 def _data_root(config: ExperimentConfig) -> Path | None:
@@ -309,9 +328,11 @@ def train_intermediate(run: Run, phase: str, index: int, step, data, start: str)
     steps = _train_loop(run, phase, index, folder, model, lambda m, task, batch: m(task, batch), plan, feats,
                         hyper, evaluate=None, eval_at=set())
     if run.accelerator.is_main_process:
+        encoder = run.accelerator.unwrap_model(model).encoder
+        require_finite_weights(encoder, f"[{phase}] the trained encoder")
         tmp = folder / "final.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        run.accelerator.unwrap_model(model).encoder.save_pretrained(tmp, safe_serialization=True)
+        encoder.save_pretrained(tmp, safe_serialization=True)
         run.tokenizer.save_pretrained(tmp)
         replace_dir(tmp, final)
         write_json_atomic(folder / "done.json", {
@@ -348,7 +369,8 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
     if kind != QUESTION_ANSWERING:
         extra = {"num_labels": len(data.labels), "id2label": dict(enumerate(data.labels)),
                  "label2id": {label: i for i, label in enumerate(data.labels)}}
-    model = getattr(transformers, AUTO_CLASS[kind]).from_pretrained(start, **extra)
+    with loading(start, f"model to train {task} from"):
+        model = getattr(transformers, AUTO_CLASS[kind]).from_pretrained(start, **extra)
     if hyper.gradient_checkpointing:
         _checkpoint_activations(model)
     epochs = config.target.epochs_for(task)
@@ -390,13 +412,14 @@ def _load_encoder(path: str):
     import transformers
     from transformers import AutoConfig, AutoModel
 
-    config = AutoConfig.from_pretrained(path)
-    if getattr(config, "is_encoder_decoder", False):
-        name = type(config).__name__.replace("Config", "EncoderModel")
-        if not hasattr(transformers, name):
-            raise RecipeError(f"{path}: an encoder-decoder model without an encoder-only class ({name})")
-        return getattr(transformers, name).from_pretrained(path)
-    return AutoModel.from_pretrained(path)
+    with loading(path, "encoder"):
+        config = AutoConfig.from_pretrained(path)
+        if getattr(config, "is_encoder_decoder", False):
+            name = type(config).__name__.replace("Config", "EncoderModel")
+            if not hasattr(transformers, name):
+                raise RecipeError(f"{path}: an encoder-decoder model without an encoder-only class ({name})")
+            return getattr(transformers, name).from_pretrained(path)
+        return AutoModel.from_pretrained(path)
 
 
 def _dev_score(run: Run, model, kind: str, task: str, dev: F.Encoded, data: TargetData, hyper) -> float:
@@ -477,7 +500,7 @@ def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, 
         torch.manual_seed(step_seed(run.config.seed, index, step + 1, acc.process_index))  # dropout
         model.train()
         chunk = plan[step * ga:(step + 1) * ga]
-        loss_sum = 0.0
+        losses = []  # (task, loss) per micro-batch, for the non-finite check
         for j, (task, indices) in enumerate(chunk):
             mine = indices[acc.process_index::acc.num_processes] or indices[:1]
             batch = {k: v.to(acc.device) for k, v in F.collate([feats[task][i] for i in mine], pad).items()}
@@ -486,14 +509,17 @@ def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, 
             with sync, acc.autocast():
                 loss = loss_of(model, task, batch) / len(chunk)
                 acc.backward(loss)
-            loss_sum += loss.item()
-        if hyper.max_grad_norm:
-            acc.clip_grad_norm_(model.parameters(), hyper.max_grad_norm)
+            losses.append((task, loss.item()))
+        # The config makes max_grad_norm > 0, so the norm is always computed; see training/finite.py for
+        # what the checks cost. Both come before the update: the weights never take a non-finite step.
+        grad_norm = acc.clip_grad_norm_(model.parameters(), hyper.max_grad_norm)
+        check_step(acc, phase, step + 1, total, losses, None if acc.scaler is not None else grad_norm,
+                   scheduler.get_last_lr()[0])
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
         state["step"] = step = step + 1
-        window.append(loss_sum)
+        window.append(sum(value for _, value in losses))
         if step % hyper.log_every_steps == 0 or step == total:
             mean = sum(window) / len(window)
             run.log.write({"phase": phase, "step": step, "of": total, "loss": mean,
@@ -521,6 +547,7 @@ def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, 
 
 
 def _save_best(run: Run, model, folder: Path, best: dict, metric: str) -> None:
+    require_finite_weights(model, f"[{folder.name}] the model selected at step {best['step']}")
     tmp = folder / "best.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp, safe_serialization=True)
@@ -568,6 +595,7 @@ def write_bundle(run: Run, bundle: Path, encoder_dir: str, heads: dict[str, dict
             "start": "intermediate" if from_intermediate else "base",
             "hyperparameters": done["hyperparameters"],
         })
+    require_finite_folder(tmp)  # insurance: whatever path the weights came by, none leaves here non-finite
     replace_dir(tmp, bundle)
     _say(run, f"bundle written: {bundle}")
 

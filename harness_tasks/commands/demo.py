@@ -22,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run folder: the training run goes to OUTPUT/train (bundle in OUTPUT/train/bundle), "
                              "the scores to OUTPUT/scores (results.json, submission/)")
     parser.add_argument("--config", default=None, help="training recipe YAML (default: the shipped training/configs/sample.yaml)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="start afresh: delete the training run and scores in --output first (needed after "
+                             "changing --config; a plain rerun resumes)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,11 +38,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"[demo 1/2] training {config_path.name} into {train_dir}", file=sys.stderr, flush=True)
     try:
         config = load_config(config_path)
-        bundle = run_recipe(config, train_dir, resume=(train_dir / "config.json").exists())
+        resume = (train_dir / "config.json").exists() and not args.overwrite
+        bundle = run_recipe(config, train_dir, resume=resume, overwrite=args.overwrite)
     except (ConfigError, RecipeError) as err:
         print(f"xtreme demo: {err}", file=sys.stderr)
         return 2
     print(f"[demo 2/2] scoring {bundle} on the sample data", file=sys.stderr, flush=True)
     # Parsed by `xtreme score`'s own parser but run here, so that errors and Ctrl-C are this command's.
-    score_args = build_parser().parse_args(["score", "--model", str(bundle), "--output", str(output / "scores")])
+    score_args = build_parser().parse_args(["score", "--model", str(bundle), "--output", str(output / "scores"),
+                                            *(["--overwrite"] if args.overwrite else [])])
     return score_args._run(score_args)
