@@ -80,7 +80,7 @@ class ParallelSentences:
 
     XTREME's reference indexes the non-English side and queries it with each English sentence, so a
     prediction and ``gold[j]`` are, for English line ``target[j]``, the index in ``source`` of its
-    translation (for line-aligned data simply ``j``). The submission file has one such integer a line,
+    translation. The submission file has one such integer a line,
     in the order of the English file (shipped sorted alphabetically).
     """
 

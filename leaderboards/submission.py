@@ -4,8 +4,10 @@
 
 xnli, pawsx: tsv, one label a line. udpos, panx: one tag a line, one blank line between sentences.
 xquad, mlqa, tydiqa: json {question id: answer text}. bucc2018: tsv "source id<TAB>target id" a line.
-tatoeba: one integer (line number in the English file) a line. Files are written atomically, and no
-trailing blank line is written (the reference scorer would count it as one more example).
+tatoeba: one integer a line, line j for English line j of the benchmark's English file (sorted): the line
+number of its retrieved translation in the non-English file (the gold labels' convention, see
+harness_tasks/readers/tatoeba.py). Files are written atomically, and no trailing blank line is written
+(the reference scorer would count it as one more example).
 """
 
 from __future__ import annotations
@@ -77,12 +79,16 @@ def gold_of(task: str, records) -> object:
     raise AssertionError(f"no gold format for family {family}")
 
 
+def format_labels(task: str, records) -> str:
+    """The gold file text for one language, from reader records (QA: a SQuAD v1.1 document)."""
+    gold = gold_of(task, records)
+    if get_task(task).family == QA:
+        return json.dumps(gold, ensure_ascii=False, indent=1) + "\n"
+    return format_predictions(task, gold)
+
+
 def write_labels(out_dir: str | os.PathLike, task: str, language: str, records, split: str = "test") -> Path:
     """Write gold labels from reader records in the same layout (for score-submission checks)."""
-    gold = gold_of(task, records)
     path = Path(out_dir) / get_task(task).submission_file(language, split)
-    if get_task(task).family == QA:
-        write_text_atomic(path, json.dumps(gold, ensure_ascii=False, indent=1) + "\n")
-    else:
-        write_text_atomic(path, format_predictions(task, gold))
+    write_text_atomic(path, format_labels(task, records))
     return path

@@ -1,13 +1,13 @@
 """BUCC pair scoring: the reference arithmetic, its integer-0 case, and the golden mock scores."""
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.golden import require_golden
+
 from evaluators.bitext import bitext_f1, bucc_f1, prf_from_counts, read_pair_lines
 
-GOLDEN = Path("/work/shared/golden/xtreme-mock")
 
 
 def test_exact_values():
@@ -47,9 +47,9 @@ def test_read_pair_lines_like_reference():
     assert read_pair_lines(lines) == {("de-1", "en-2"), ("de-3", "en-4"), ("",)}
 
 
-@pytest.mark.skipif(not GOLDEN.exists(), reason="shared golden cases not present")
 @pytest.mark.parametrize("lang", ["de", "fr", "ru", "zh"])
 def test_golden_mock_scores(lang):
+    GOLDEN = require_golden()  # $XTREME_GOLDEN or ../shared/golden; a failure in CI when missing
     expected = json.loads((GOLDEN / "expected.seqeval-0.0.12.json").read_text())["bucc2018"]
     gold = read_pair_lines((GOLDEN / "labels/bucc2018" / f"test-{lang}.tsv").open())
     pred = read_pair_lines((GOLDEN / "predictions/bucc2018" / f"test-{lang}.tsv").open())

@@ -155,11 +155,12 @@ def test_bucc_and_tatoeba(tmp_path):
                                   target_sentences=("Hello.", "Thanks."),
                                   gold=frozenset({("fr-0", "en-0"), ("fr-1", "en-1")}))
     write_config(tmp_path, "tatoeba.cmn", "validation", {
-        "source_sentence": ["你好。", "谢谢。"], "target_sentence": ["Hello.", "Thanks."],
+        "source_sentence": ["谢谢。", "你好。"], "target_sentence": ["Thanks.", "Hello."],
         "source_lang": ["cmn", "cmn"], "target_lang": ["eng", "eng"]}, RETRIEVAL)
     pairs = load_split("tatoeba", "zh", "test", source=f"hub:{tmp_path}")
-    assert pairs == ParallelSentences(language="zh", source=("你好。", "谢谢。"), target=("Hello.", "Thanks."),
-                                      gold=(0, 1))
+    # English in the benchmark's (sorted) order, gold = the line of each English sentence's translation.
+    assert pairs == ParallelSentences(language="zh", source=("谢谢。", "你好。"), target=("Hello.", "Thanks."),
+                                      gold=(1, 0))
 
 
 def test_hub_errors(tmp_path):

@@ -33,6 +33,7 @@ from harness_tasks.records import Answer, BitextCorpus, PairExample, ParallelSen
 
 from ._text import check_file
 from .errors import DataFormatError, MissingDataError
+from .tatoeba import english_order
 
 HUB_ID = "google/xtreme"
 MNLI_HUB_ID = "nyu-mll/multi_nli"
@@ -227,8 +228,11 @@ def convert(ds, dataset: str, language: str, split: str, where: HubSplit):
     source = tuple(r["source_sentence"] for r in rows)
     target = tuple(r["target_sentence"] for r in rows)
     if dataset == "tatoeba":
-        return ParallelSentences(language=language, source=source, target=target,
-                                 gold=tuple(range(len(rows))), extra={"form": "hub"})
+        # The hub rows are aligned pairs: put the English side in the benchmark's order (sorted), as the
+        # raw-layout reader does, so predictions line up with the leaderboard's labels.
+        order = english_order(target)
+        return ParallelSentences(language=language, source=source, target=tuple(target[i] for i in order),
+                                 gold=tuple(order), extra={"form": "hub"})
     source_ids = tuple(f"{language}-{i}" for i in range(len(rows)))
     target_ids = tuple(f"en-{i}" for i in range(len(rows)))
     return BitextCorpus(language=language, split=split, source_ids=source_ids, source_sentences=source,

@@ -54,6 +54,9 @@ JOBS = [
 ]
 
 SAMPLE_LANGS = ("en", "de", "zh")  # pair, tagging, XQuAD and MLQA languages of the sample
+TYDIQA_LANGS = ("en", "fi", "ru")
+BUCC_LANGS = ("de", "fr", "zh")
+TATOEBA_SAMPLE = {"de": "deu", "fr": "fra", "zh": "cmn"}
 
 
 def rng(name: str) -> random.Random:
@@ -297,7 +300,7 @@ def make_qa() -> None:
             write_json(f"mlqa/MLQA_V1/{split}/{split}-context-{lang}-question-{lang}.json",
                        squad_file(lang, 3 if split == "dev" else 4, f"mlqa-{split}-{lang}", f"mlqa-{split}-{lang}"))
     write_json("tydiqa/tydiqa-goldp-v1.1-train/tydiqa.en.train.json", squad_file("en", 20, "tydiqa-train", "english"))
-    for lang in ("en", "fi", "ru"):
+    for lang in TYDIQA_LANGS:
         write_json(f"tydiqa/tydiqa-goldp-v1.1-dev/tydiqa.{lang}.dev.json",
                    squad_file(lang, 4, f"tydiqa-dev-{lang}", f"tydiqa-{lang}"))
 
@@ -335,7 +338,7 @@ def parallel_pairs(lang: str, count: int, seed: str, exclude: set[str] = frozens
 
 
 def make_bucc() -> None:
-    for lang in ("de", "fr", "zh"):
+    for lang in BUCC_LANGS:
         used: set[str] = set()
         for split, n_gold in (("dev", 12), ("test", 16)):
             pairs = parallel_pairs(lang, n_gold + 10, f"bucc-{split}-{lang}", used)
@@ -354,9 +357,6 @@ def make_bucc() -> None:
             write(f"{stem}.gold", "".join(f"{src_id[k]}\t{tgt_id[k]}\n" for k in sorted(src_id, key=src_id.get)))
 
 
-TATOEBA_SAMPLE = {"de": "deu", "fr": "fra", "zh": "cmn"}
-
-
 def make_tatoeba() -> None:
     for lang, iso3 in TATOEBA_SAMPLE.items():
         pairs = parallel_pairs(lang, 15, f"tatoeba-{lang}")
@@ -372,6 +372,30 @@ def make_tatoeba() -> None:
         write(f"labels/tatoeba/test-{lang}.tsv", "".join(f"{english_in_pair_order.index(e)}\n" for e in english_sorted))
 
 
+# ------------------------------------------------------------------------------------------ gold labels
+TEST_LANGUAGES = {"xnli": SAMPLE_LANGS, "pawsx": SAMPLE_LANGS, "udpos": SAMPLE_LANGS, "panx": SAMPLE_LANGS,
+                  "xquad": SAMPLE_LANGS, "mlqa": SAMPLE_LANGS, "tydiqa": TYDIQA_LANGS, "bucc2018": BUCC_LANGS}
+
+
+def make_labels() -> None:
+    """labels/{task}/test-{lang}.{ext}: the test gold of every task in the leaderboard's layout, so that
+    `xtreme score-submission SUBMISSION harness_tasks/sample_data/labels` scores a run on the sample.
+
+    Read back through the package's readers and written by its label writer, so the labels are exactly
+    what `xtreme score` scores against. Tatoeba's come from make_tatoeba, computed from the pairs
+    directly: they are what the sorted form's reader reads, and the tests compare that with the aligned form.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, when not installed
+    from evaluators.benchmark import get_task
+    from harness_tasks.readers import load_split
+    from leaderboards.submission import format_labels
+
+    for task, languages in TEST_LANGUAGES.items():
+        for lang in languages:
+            records = load_split(task, lang, "test", OUT)
+            write(f"labels/{get_task(task).submission_file(lang)}", format_labels(task, records))
+
+
 def main() -> None:
     make_xnli()
     make_pawsx()
@@ -380,6 +404,7 @@ def main() -> None:
     make_qa()
     make_bucc()
     make_tatoeba()
+    make_labels()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@
 One template per task family fills one file per (task, language): ``{task}/xtreme_{task}_{lang}.yaml``;
 each task gets a group ``xtreme_{task}`` (unweighted mean over its languages, as XTREME averages), and
 ``xtreme`` groups the nine (unweighted mean of the task scores). Task scores are the ``score`` metric:
-accuracy, F1, or (EM + F1) / 2 for QA.
+accuracy, F1, or (EM + F1) / 2 for QA. Group means need harness_tasks.tasks.manager's task manager
+(``harness_tasks.task_manager()``): lm-eval's own would average ``xtreme`` over every language of every
+task, and stop at the first language a data folder lacks.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ GROUP_METRICS = {
     "parallel_retrieval": ("accuracy", "score"),
 }
 
+# xtreme_group marks the groups harness_tasks.tasks.manager averages over their direct members (languages,
+# or for `xtreme` the nine task scores) and records the members without data.
+GROUP_METADATA = f"metadata:\n  version: {VERSION}\n  xtreme_group: true\n"
+
 TASK_TEMPLATE = """task: xtreme_{task}_{lang}
 class: !function harness_tasks.tasks.xtreme_task.{cls}
 metadata:
@@ -62,12 +68,12 @@ def render() -> dict[Path, str]:
         members = "".join(f"  - xtreme_{name}_{lang}\n" for lang in spec.languages)
         files[HERE / name / f"_xtreme_{name}.yaml"] = (
             HEADER + f"group: xtreme_{name}\ntask:\n{members}aggregate_metric_list:\n"
-            + _metric_list(GROUP_METRICS[spec.family]) + f"metadata:\n  version: {VERSION}\n"
+            + _metric_list(GROUP_METRICS[spec.family]) + GROUP_METADATA
         )
     members = "".join(f"  - xtreme_{name}\n" for name in TASKS)
     files[HERE / "_xtreme.yaml"] = (
         HEADER + f"group: xtreme\ntask:\n{members}aggregate_metric_list:\n" + _metric_list(("score",))
-        + f"metadata:\n  version: {VERSION}\n"
+        + GROUP_METADATA
     )
     return files
 

@@ -6,7 +6,8 @@ embed, answered by the `xtreme-encoder` model), and score at corpus level in ``a
 lm-eval hands over all per-example items at once (seqeval F1, BUCC mining, Tatoeba retrieval need that).
 
 Settings live under ``metadata`` (TaskConfig is strict): ``xtreme_task``, ``language``, and the runtime
-ones a caller may override through ``TaskManager(metadata=...)``: ``data`` (None / "sample": bundled
+ones (``TASK_SETTINGS``) a caller gives through ``harness_tasks.task_manager(**settings)`` (or
+``TaskManager(metadata=...)``; lm-eval's command line merges --model_args into it): ``data`` (None / "sample": bundled
 sample data, a folder in the raw layout, or "hub"), ``split`` ("test" by default), ``tagging_mode``
 ("xtreme" | "seqeval"), ``bucc_duplicates`` ("drop", the reference's policy | "expand" | "first") and
 the BUCC subset: ``bucc_subset`` (a harness_tasks.bucc_subsets preset: "full" by default, "ci", "cpu"),
@@ -15,18 +16,33 @@ the BUCC subset: ``bucc_subset`` (a harness_tasks.bucc_subsets preset: "full" by
 Unlabelled data (the raw layout's test splits) yields predictions only: every metric is NaN and a
 warning says so, rather than scoring placeholder labels. Each task's predictions (in submission order)
 and its summary are kept in ``PREDICTIONS[task name]`` for the `xtreme score` command's submission writer.
+
+A language whose files the data folder lacks (or a split the task does not have, e.g. XQuAD dev) builds
+an *absent* task: ``task.absent`` says why, and the task refuses to run. harness_tasks.tasks.manager's
+task manager drops absent tasks from the ``xtreme_<task>`` and ``xtreme`` groups and records them, so a
+group scores the languages present. Malformed files are never absent: they stop the run with the file
+and line.
+
+The YAML's ``output_type`` is ``loglikelihood`` only because lm-eval wants one of its four (its
+``generate_until`` would log generation settings for tasks that generate nothing); requests carry our
+own types.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import datasets
 import numpy as np
 from lm_eval.api.instance import Instance
 from lm_eval.api.task import ConfigurableTask
+
+from harness_tasks.tasks import SPLITS, TAGGING_MODES, TASK_SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +52,78 @@ PREDICTIONS: dict[str, dict] = {}
 DEFAULT_SPLIT = "test"
 
 
+class XtremeTaskError(ValueError):
+    """A task that cannot run as asked (settings, data): the message says which task and why. lm-eval's
+    command line (harness_tasks/lm_eval_cli.py) prints it as one line."""
+
+
 def _source(data):
     """metadata 'data' -> the readers' source argument (None = bundled sample data)."""
     if data in (None, "", "sample"):
         return None
     return str(data)
+
+
+def _is_hub(source: str | None) -> bool:
+    return source is not None and (source == "hub" or source.startswith("hub:"))
+
+
+# What each setting means when it is not given (the effective values recorded per task).
+SETTING_DEFAULTS = {"data": "sample", "split": DEFAULT_SPLIT, "tagging_mode": "xtreme", "bucc_duplicates": "drop",
+                    "bucc_subset": "full", "bucc_distractors": None, "bucc_seed": "0"}
+
+
+def effective_settings(meta: dict, keys=TASK_SETTINGS) -> dict[str, str | None]:
+    """The task settings in ``meta`` as comparable strings, defaults filled in (see SETTING_DEFAULTS)."""
+    settings = {}
+    for key in keys:
+        value = meta.get(key)
+        if value in (None, ""):
+            settings[key] = SETTING_DEFAULTS[key]
+        elif key == "data":
+            settings[key] = _source(value) or "sample"
+        else:
+            settings[key] = str(value)
+    return settings
+
+
+@dataclass
+class XtremeRequest(Instance):
+    """An lm-eval request that also says which data it came from (``effective_settings`` of its task), so
+    the model can refuse settings that disagree with the ones it was given."""
+
+    settings: dict = field(default_factory=dict)
+
+
+def check_task_settings(model_settings: dict, request) -> None:
+    """Refuse a run whose model_args name task settings (data, split, ...) that the task was not built with.
+
+    lm-eval's command line hands --model_args to the tasks itself; its Python API does not when a
+    task_manager is given, so ``model_args="data=DIR"`` there would silently score other data.
+    """
+    task_settings = getattr(request, "settings", None)
+    if not task_settings:
+        return
+    given = effective_settings(model_settings, [k for k in TASK_SETTINGS if k in model_settings])
+    for key, value in given.items():
+        if task_settings.get(key) != value:
+            raise XtremeTaskError(
+                f"xtreme-encoder: model_args give {key}={value} but task {request.task_name} was built with "
+                f"{key}={task_settings.get(key)}: in Python pass task settings to the task manager, "
+                f"harness_tasks.task_manager({key}=...); lm-eval's command line hands --model_args to the tasks")
+
+
+@contextmanager
+def _labelled_request_bar(label: str):
+    """lm-eval draws an unlabelled bar per task while it builds requests; name the task on it."""
+    import lm_eval.api.task as task_module
+
+    plain = task_module.tqdm
+    task_module.tqdm = partial(plain, desc=label, leave=False)
+    try:
+        yield
+    finally:
+        task_module.tqdm = plain
 
 
 class XtremeTask(ConfigurableTask):
@@ -53,20 +136,34 @@ class XtremeTask(ConfigurableTask):
         meta = dict(config.get("metadata") or {})
         for key in ("xtreme_task", "language"):
             if key not in meta:
-                raise ValueError(f"task {config.get('task')!r}: metadata.{key} is missing "
-                                 "(regenerate the YAML with harness_tasks/tasks/generate.py)")
+                raise XtremeTaskError(f"task {config.get('task')!r}: metadata.{key} is missing "
+                                      "(regenerate the YAML with harness_tasks/tasks/generate.py)")
         self.xtreme_task = meta["xtreme_task"]
         self.language = meta["language"]
         self.split = meta.get("split") or DEFAULT_SPLIT
         self.data = _source(meta.get("data"))
         self.meta = meta
+        self._check_settings(config.get("task"))
+        self.settings = effective_settings(meta)
+        self.absent: str | None = None  # why this language has no data here (set by download)
         self._memo: tuple | None = None
-        config["output_type"] = "generate_until"  # lm-eval wants one of its four; we emit our own type
-        # Never used (no text is generated); set only so lm-eval does not warn about defaulting them.
-        config["generation_kwargs"] = {"until": ["\n\n"], "do_sample": False}
+        # lm-eval wants one of its four types; requests carry our own. Not generate_until: lm-eval logs
+        # generation settings for those, and nothing is generated here.
+        config["output_type"] = "loglikelihood"
         config["test_split"] = "test"
         config["metadata"] = meta
         super().__init__(config=config)
+
+    def _check_settings(self, name) -> None:
+        """Settings that would fail only after the model ran, or read nothing at all, fail here by name."""
+        if self.split not in SPLITS:
+            raise XtremeTaskError(f"task {name}: split {self.split!r}: expected one of {', '.join(SPLITS)}")
+        mode = self.meta.get("tagging_mode")
+        if mode not in (None, "") and mode not in TAGGING_MODES:
+            raise XtremeTaskError(f"task {name}: tagging_mode {mode!r}: expected one of {', '.join(TAGGING_MODES)}")
+        if self.data is not None and not _is_hub(self.data) and not Path(self.data).is_dir():
+            raise XtremeTaskError(f"task {name}: data {self.data!r}: no such folder; expected a folder in the "
+                                  "XTREME raw download layout, 'sample' (the bundled sample) or 'hub'")
 
     # ---- data ---------------------------------------------------------------------------------
     def load_records(self, split: str | None = None):
@@ -78,10 +175,31 @@ class XtremeTask(ConfigurableTask):
         raise NotImplementedError
 
     def download(self, dataset_kwargs=None, **_unused) -> None:
-        docs = self.make_docs()
+        from harness_tasks.readers import MissingDataError, available_splits
+
+        if self.split not in available_splits(self.xtreme_task):
+            splits = ", ".join(available_splits(self.xtreme_task))
+            self.absent = f"{self.xtreme_task} has no {self.split} split (it has {splits})"
+        else:
+            try:
+                docs = self.make_docs()
+            except MissingDataError as err:  # a file the layout names is not there: this language is absent
+                self.absent = str(err)
+        if self.absent is not None:
+            # lm-eval inspects one document while it builds a task: give it a placeholder, never run.
+            self.dataset = {"test": datasets.Dataset.from_list([{"text": "", "gold": None, "answers": []}])}
+            return
         if not docs:
-            raise ValueError(f"{self.config.task}: no examples in the {self.split} split of {self.data or 'sample data'}")
+            raise XtremeTaskError(f"{self.config.task}: no examples in the {self.split} split of {self.data or 'sample data'}")
         self.dataset = {"test": datasets.Dataset.from_list(docs)}
+
+    def build_all_requests(self, **kwargs) -> None:
+        if self.absent is not None:
+            raise XtremeTaskError(
+                f"{self.config.task}: no data: {self.absent}. Load groups through harness_tasks.task_manager(...), "
+                "which scores the languages present and records the others, or name languages that have data")
+        with _labelled_request_bar(f"{self.config.task} requests"):
+            super().build_all_requests(**kwargs)
 
     def has_training_docs(self) -> bool:
         return False
@@ -114,7 +232,8 @@ class XtremeTask(ConfigurableTask):
     def construct_requests(self, doc, ctx, **kwargs):
         kwargs.pop("apply_chat_template", None)
         kwargs.pop("chat_template", None)
-        return Instance(request_type=self.REQUEST_TYPE, doc=doc, arguments=self.arguments(doc), idx=0, **kwargs)
+        return XtremeRequest(request_type=self.REQUEST_TYPE, doc=doc, arguments=self.arguments(doc), idx=0,
+                             settings=self.settings, **kwargs)
 
     def item(self, doc, prediction):
         raise NotImplementedError
@@ -281,7 +400,7 @@ class BuccTask(XtremeTask):
         name = self.meta.get("bucc_subset") or "full"
         if distractors not in (None, ""):
             if name != "full":
-                raise ValueError(f"{self.config.task}: give bucc_subset ({name!r}) or bucc_distractors, not both")
+                raise XtremeTaskError(f"{self.config.task}: give bucc_subset ({name!r}) or bucc_distractors, not both")
             return bucc_subset(corpus, int(distractors), seed)
         return bucc_preset(corpus, name, seed)
 
@@ -327,8 +446,8 @@ class BuccTask(XtremeTask):
         for split, corpus in self.corpora.items():
             for side, n in (("src", len(corpus.source_ids)), ("tgt", len(corpus.target_ids))):
                 if len(emb.get((split, side), {})) != n:
-                    raise ValueError(f"{self.config.task}: BUCC needs every sentence embedded "
-                                     f"({split} {side}: {len(emb.get((split, side), {}))} of {n}); do not use --limit")
+                    raise XtremeTaskError(f"{self.config.task}: BUCC needs every sentence embedded "
+                                          f"({split} {side}: {len(emb.get((split, side), {}))} of {n}); do not use --limit")
 
         def matrix(split, side):
             block = emb[(split, side)]
@@ -336,7 +455,7 @@ class BuccTask(XtremeTask):
 
         dev = self.corpora["dev"]
         if dev.gold is None:
-            raise ValueError(f"{self.config.task}: the dev split has no gold pairs, so no threshold can be fitted")
+            raise XtremeTaskError(f"{self.config.task}: the dev split has no gold pairs, so no threshold can be fitted")
         dev_candidates, policy = self.candidates(dev, matrix("dev", "src"), matrix("dev", "tgt"))
         fit = fit_threshold([(s, t, c) for s, t, c in dev_candidates], dev.gold)
         target = self.corpora[self.split]
@@ -387,8 +506,8 @@ class TatoebaTask(XtremeTask):
             emb[side][position] = vector
         n_src, n_tgt = len(self.corpus.source), len(self.corpus.target)
         if len(emb["src"]) != n_src or len(emb["tgt"]) != n_tgt:
-            raise ValueError(f"{self.config.task}: Tatoeba needs every sentence embedded "
-                             f"({len(emb['src'])}/{n_src} source, {len(emb['tgt'])}/{n_tgt} English); do not use --limit")
+            raise XtremeTaskError(f"{self.config.task}: Tatoeba needs every sentence embedded "
+                                  f"({len(emb['src'])}/{n_src} source, {len(emb['tgt'])}/{n_tgt} English); do not use --limit")
         src = _stack([emb["src"][i] for i in range(n_src)])
         tgt = _stack([emb["tgt"][i] for i in range(n_tgt)])
         predicted = [int(i) for i in tatoeba_top1(tgt, src)]  # English queries, as the reference

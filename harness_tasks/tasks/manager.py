@@ -1,0 +1,142 @@
+"""The lm-eval task manager for XTREME: groups run on whatever languages the data holds.
+
+lm-eval builds every member of a group and then needs documents for each, so on a data folder that lacks
+some languages (the bundled sample holds three per task) ``xtreme_xnli`` would stop at the first absent
+one. ``XtremeTaskManager`` builds the same tasks and groups as lm-eval's ``TaskManager`` and then:
+
+- drops each absent member task (``XtremeTask.absent``: no file for that language or split) from its
+  group, logs one line per group naming the absent languages, and records them in the group's results
+  as ``absent_languages`` (``xtreme_<task>``: the language codes; ``xtreme``: task -> codes);
+- drops a group none of whose members has data the same way, one level up;
+- refuses a single-language task named on its own whose data is missing (asking for it and getting
+  nothing would be a silent drop), and a request left with nothing to score.
+
+Our groups (``metadata.xtreme_group`` in the generated YAML) average their direct members, unweighted:
+``xtreme_<task>`` its languages, ``xtreme`` its task scores (lm-eval's own groups average every leaf task,
+which for ``xtreme`` would be a mean over all languages of all tasks, not XTREME's mean of task scores).
+Groups have no standard error: the task scores are corpus-level aggregations.
+
+Everything else (lm-eval's own tasks, groups that are not ours) behaves exactly as with lm-eval's class.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lm_eval.api.group import Group
+from lm_eval.tasks import TaskManager
+from lm_eval.tasks._factory import TaskFactory
+
+from harness_tasks.tasks.xtreme_task import XtremeTaskError
+
+log = logging.getLogger(__name__)
+
+TASK_PREFIX = "xtreme_"
+
+
+def _name(item) -> str:
+    return item.name if isinstance(item, Group) else item.task_name
+
+
+def _why_absent(item) -> str | None:
+    """Why a group member has nothing to score, or None when it has data."""
+    if isinstance(item, Group):  # emptied here, not empty by its own definition
+        return "no language has data" if not len(item) and getattr(item, "absent", None) else None
+    return getattr(item, "absent", None)
+
+
+def _first_reason(group: Group) -> str | None:
+    """The first recorded reason a member of ``group`` (or of its emptied subgroups) had no data."""
+    for why in getattr(group, "absent", {}).values():
+        found = _first_reason(why) if isinstance(why, Group) else why
+        if found:
+            return found
+    return None
+
+
+def _language_of(name: str) -> str:
+    """'de' from 'xtreme_xnli_de', 'xnli' from 'xtreme_xnli' (names as generate.py writes them)."""
+    return name.rsplit("_", 1)[-1] if name.count("_") >= 2 else name[len(TASK_PREFIX):]
+
+
+class XtremeGroup(Group):
+    """A group that averages its direct members (unweighted) and records the members that had no data."""
+
+    @classmethod
+    def from_group(cls, group: Group, absent: dict) -> XtremeGroup:
+        """``absent``: member name -> why it has no data (a task) or the member itself (an emptied group)."""
+        made = cls(name=group.name, alias=group.alias, aggregate_metric_list=group.aggregate_metric_list,
+                   metadata=group.metadata, _children=dict(group._children), _config=group._config)
+        made.absent = absent
+        return made
+
+    def absent_languages(self) -> list[str] | dict[str, list[str]]:
+        """A group of languages: the absent codes, in the YAML's order. A group of groups: task -> codes."""
+        members = {_name(child): child for child in self} | self.absent
+        if not any(isinstance(member, Group) for member in members.values()):
+            return [_language_of(name) for name in self.absent]
+        order = list(self._config.task or []) if self._config else []
+        found = {}
+        for name in sorted(members, key=lambda n: order.index(n) if n in order else len(order)):
+            member = members[name]
+            languages = member.absent_languages() if isinstance(member, XtremeGroup) else []
+            if languages:
+                found[_language_of(name)] = languages
+        return found
+
+    def aggregate(self, task_metrics: dict[str, Any]) -> dict[str, Any]:
+        metrics: dict[str, Any] = {"alias": self.alias or self.name, "name": self.name}
+        members = [_name(child) for child in self if _name(child) in task_metrics]
+        metrics["sample_len"] = sum(task_metrics[m].get("sample_len", 0) for m in members)
+        for spec in self.aggregate_metric_list or []:
+            for filter_name in spec.filter_list or ["none"]:
+                key = f"{spec.metric},{filter_name}"
+                values = [task_metrics[m][key] for m in members if key in task_metrics[m]]
+                if values:  # the plain mean in member order; NaN (an unlabelled member) stays NaN
+                    metrics[key] = sum(values) / len(values)
+        metrics["absent_languages"] = self.absent_languages()
+        return metrics
+
+
+class _XtremeTaskFactory(TaskFactory):
+    """lm-eval's factory, with absent members dropped from every group and our groups averaged our way."""
+
+    def _build_group(self, group_name, raw_cfg, overrides, registry) -> Group:
+        group = super()._build_group(group_name, raw_cfg, overrides, registry)
+        absent, reasons = {}, []
+        for child in list(group):
+            why = _why_absent(child)
+            if why is not None:
+                absent[_name(child)] = child if isinstance(child, Group) else why
+                reasons.append(_first_reason(child) or why if isinstance(child, Group) else why)
+                group.pop(_name(child))
+        if absent and len(group):
+            log.warning("%s: no data for %d of %d (%s); scoring %s. E.g. %s", group.name, len(absent),
+                        len(absent) + len(group), " ".join(_language_of(n) for n in absent),
+                        " ".join(_language_of(_name(child)) for child in group), reasons[0])
+        if (group.metadata or {}).get("xtreme_group"):
+            return XtremeGroup.from_group(group, absent)
+        group.absent = absent
+        return group
+
+
+class XtremeTaskManager(TaskManager):
+    """lm-eval's TaskManager whose groups score the languages present (see the module docstring)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._factory = _XtremeTaskFactory(meta=self.metadata)
+
+    def load(self, task_list):
+        loaded = super().load(task_list)
+        named = [name for name, task in loaded["tasks"].items() if getattr(task, "absent", None)]
+        if named:  # absent members of groups were dropped while building: these were asked for by name
+            raise XtremeTaskError("no data for " + "; ".join(f"{n}: {loaded['tasks'][n].absent}" for n in named))
+        empty = [name for name, group in loaded["groups"].items()
+                 if not group.get_all_tasks() and getattr(group, "absent", None)]
+        if empty:
+            example = _first_reason(loaded["groups"][empty[0]])
+            raise XtremeTaskError(f"no data for any language of {', '.join(empty)}"
+                                  + (f", e.g. {example}" if example else ""))
+        return loaded
