@@ -14,14 +14,26 @@ Each head folder is a plain ``save_pretrained`` output: config.json (with id2lab
 model.safetensors and the tokenizer files. Any head may be missing: the tasks that need it are skipped
 with a message. manifest.json is ``{"format": 1, "checkpoints": {head: {...}}}`` where each entry records
 base model, intermediate tasks and their order, sampling, seed, hyperparameters, data hashes and package
-versions; the harness copies it into results.json beside the checkpoint hashes.
+versions; the harness copies it into results.json beside the checkpoint hashes. The manifest is optional
+(a bundle assembled by hand may have none); when present it must be such an object.
+
+One entry key is read by the harness: ``label_map``, a list with the task label of each class id of that
+head, id 0 first, for heads whose config.json id2label does not name the task's labels (``LABEL_0``...):
+
+    {"format": 1, "checkpoints": {"xnli": {"label_map": ["contradiction", "entailment", "neutral"]}}}
+
+It does what ``xtreme score --label-map xnli=...`` does (the flag wins); see harness_tasks.label_maps.
+
+What makes a head valid (``xtreme check-bundle BUNDLE`` checks it, and ``xtreme score`` before scoring):
+config.json loads; a fast tokenizer is there and its vocabulary fits config.vocab_size; the safetensors
+weights cover the model built from config.json with the right shapes; a classifier's labels map onto its
+task's labels. harness_tasks.bundle_check holds those checks.
 
 This module is pure data and file helpers (no torch), so the scorer, training and the harness share it.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -61,17 +73,46 @@ def head_dir(bundle: str | os.PathLike, task: str) -> Path:
     return Path(bundle) / HEAD_FOR_TASK[task]
 
 
+class CheckpointError(ValueError):
+    """A checkpoint, bundle or --model argument that cannot be scored as it is. ``str(err)`` is one line
+    that names the folder or file and says how to fix it; the commands print it and exit 2."""
+
+
+_MANIFEST_SHAPE = 'a JSON object {"format": 1, "checkpoints": {head: {...}}}'
+
+
 def read_manifest(bundle: str | os.PathLike) -> dict:
+    """The bundle's manifest (an empty one when the file is absent); CheckpointError naming the file and
+    line when it is not valid JSON or not of the documented shape."""
+    from evaluators.errors import InputFileError, MissingInputFile
+    from evaluators.submission_files import load_json
+
     path = Path(bundle) / MANIFEST
-    if not path.exists():
-        return {"format": MANIFEST_FORMAT, "checkpoints": {}}
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from None
-    if not isinstance(manifest, dict) or "checkpoints" not in manifest:
-        raise ValueError(f"{path}: expected an object with a 'checkpoints' key")
+        document = load_json(path, _MANIFEST_SHAPE)
+    except MissingInputFile:
+        if os.path.lexists(path):  # a dangling link is not "no manifest"
+            raise CheckpointError(f"{path}: a link to nothing; expected {_MANIFEST_SHAPE}") from None
+        return {"format": MANIFEST_FORMAT, "checkpoints": {}}
+    except InputFileError as err:
+        raise CheckpointError(str(err)) from None
+    manifest = document.value
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("checkpoints"), dict):
+        raise CheckpointError(str(document.error([], f"expected {_MANIFEST_SHAPE}")))
+    for head, entry in manifest["checkpoints"].items():
+        if not isinstance(entry, dict):
+            raise CheckpointError(str(document.error(["checkpoints", head], "expected an object per head")))
+        names = entry.get("label_map")
+        if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+            raise CheckpointError(str(document.error(
+                ["checkpoints", head, "label_map"], "expected a list of label names, the label of class id 0 first")))
     return manifest
+
+
+def manifest_label_maps(manifest: dict) -> dict[str, list[str]]:
+    """``{head: [label of id 0, ...]}`` from the manifest entries that have a ``label_map``."""
+    return {head: list(entry["label_map"]) for head, entry in manifest.get("checkpoints", {}).items()
+            if isinstance(entry, dict) and entry.get("label_map") is not None}
 
 
 def record_checkpoint(bundle: str | os.PathLike, head: str, entry: dict) -> None:
@@ -82,3 +123,13 @@ def record_checkpoint(bundle: str | os.PathLike, head: str, entry: dict) -> None
     manifest["format"] = MANIFEST_FORMAT
     manifest["checkpoints"][head] = entry
     write_json_atomic(Path(bundle) / MANIFEST, manifest)
+
+
+def is_bundle(path: str | os.PathLike) -> bool:
+    """A checkpoint bundle (manifest or head folders) rather than one plain checkpoint folder."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return False
+    if (folder / MANIFEST).exists():
+        return True
+    return any((folder / head).is_dir() for head in HEAD_KIND)

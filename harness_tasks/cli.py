@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "harness_tasks.commands.score",
         "run XTREME tasks on a model or checkpoint bundle through lm-eval and write results + submission",
     ),
+    "check-bundle": (
+        "harness_tasks.commands.check_bundle",
+        "check every head of a checkpoint bundle (config, tokenizer, weights, labels, manifest) without scoring",
+    ),
     "mine": (
         "harness_tasks.commands.mine",
         "mine parallel sentence pairs from two embedding matrices (.npy) with the BUCC margin method",

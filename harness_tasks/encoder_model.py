@@ -14,7 +14,13 @@ Each request's ``task_name`` (``xtreme_<task>_<lang>``) picks the checkpoint: a 
     model_args="bundle=DIR"  or  "xnli=DIR,udpos=DIR,squad=DIR,encoder=DIR,layer=8,pooling=mean"
 
 Explicit paths win over the bundle. Loading is lazy, so a bundle without some heads is fine as long as
-no task needs them.
+no task needs them. Every checkpoint is checked as it loads (harness_tasks.bundle_check: labels, tokenizer,
+weights coverage) and a broken one raises CheckpointError; ``check_checkpoints(tasks)`` loads and checks
+the ones some tasks need up front, before anything is scored.
+
+``label_map=xnli=contradiction|entailment|neutral`` gives the task label of each class id of a head whose
+config.json id2label does not name them (``|`` because lm-eval splits model_args on commas; ``;`` between
+tasks; from Python a dict ``{"xnli": [...]}``). The bundle manifest may hold the same (harness_tasks.bundle).
 
 ``cache_dir=DIR`` caches predictions per task and data (harness_tasks.results_cache) and, for ``embed``,
 sentence vectors per text under DIR/embeddings/ (harness_tasks.embedding_cache, keyed by checkpoint hash,
@@ -32,6 +38,7 @@ from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
 
 from harness_tasks import bundle as bundle_layout
+from harness_tasks.bundle import CheckpointError
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +87,16 @@ class XtremeEncoder(LM):
         allow_pickle=False,
         trust_remote_code=False,
         cache_dir: str | None = None,
+        label_map=None,
         **paths,
     ) -> None:
         super().__init__()
         from harness_tasks.inference.loading import pick_device, pick_dtype
+        from harness_tasks.tasks import TASK_SETTINGS
 
+        # data, split, ...: task settings. lm-eval's command line hands --model_args to the tasks as well;
+        # kept here only to refuse requests from tasks built with other settings (see _dispatch).
+        self.task_settings = {key: paths.pop(key) for key in TASK_SETTINGS if key in paths}
         known = set(bundle_layout.HEAD_FOR_TASK) | set(bundle_layout.HEAD_KIND)
         unknown = sorted(set(paths) - known)
         if unknown:
@@ -109,6 +121,16 @@ class XtremeEncoder(LM):
         self.dtype = pick_dtype(dtype, self._device)
         self.allow_pickle = _as_bool(allow_pickle)
         self.trust_remote_code = _as_bool(trust_remote_code)
+        from harness_tasks.bundle_check import manifest_label_maps
+        from harness_tasks.label_maps import parse_label_maps
+
+        self.label_maps = parse_label_maps(label_map, "label_map")  # task -> label of each class id
+        # Read now, so a broken manifest stops the run before any model loads.
+        self.manifest = bundle_layout.read_manifest(self.bundle) if self.bundle else None
+        self.manifest_label_maps = manifest_label_maps(self.bundle, self.manifest) if self.bundle else {}
+        self._label_task: dict[tuple[str, str], str] = {}  # loaded classifier -> the task its labels map onto
+        self._broken: dict[tuple[str, str], str] = {}  # checkpoint that failed its checks -> why
+        self.labels_used: dict[str, dict] = {}  # task -> {"labels": label of each class id, "from": where}
         self.cache = None
         self.embedding_cache = None
         if cache_dir:
@@ -121,6 +143,7 @@ class XtremeEncoder(LM):
         self._loaded: dict[tuple[str, str], tuple] = {}
         self._hashes: dict[str, str] = {}
         self.used_layers: dict[str, dict] = {}  # embed path -> {"layer": N, "why": ...}
+        self.prediction_sources: dict[str, str] = {}  # task name -> "cache" | "computed"
 
     # ---- which checkpoint serves a task -------------------------------------------------------
     def path_for(self, task: str) -> str | None:
@@ -139,7 +162,8 @@ class XtremeEncoder(LM):
         return self.path_for(task) is not None
 
     def _model(self, task: str, kind: str):
-        from harness_tasks.inference.loading import load_model
+        from harness_tasks.bundle_check import CLASSIFIER_KINDS, apply_labels, explicit_labels, open_checkpoint
+        from harness_tasks.label_maps import LABELLED_TASKS
 
         path = self.path_for(task)
         if path is None:
@@ -147,13 +171,48 @@ class XtremeEncoder(LM):
             raise ValueError(f"no checkpoint for task {task!r}: {where} has no "
                              f"'{bundle_layout.HEAD_FOR_TASK[task]}' (or '{task}=PATH')")
         key = (path, kind)
+        labelled = task in LABELLED_TASKS and kind in CLASSIFIER_KINDS
+        if key in self._broken:
+            raise CheckpointError(self._broken[key])
         if key not in self._loaded:
             log.info("loading %s (%s) for %s", path, kind, task)
-            self._loaded[key] = load_model(
-                path, kind, device=self._device, dtype=self.dtype,
-                allow_pickle=self.allow_pickle, trust_remote_code=self.trust_remote_code,
-            )
+            from_manifest = self.manifest_label_maps if path == self._bundle_head(task) else {}
+            label_tasks = {task: explicit_labels(task, self.label_maps, from_manifest)} if labelled else {}
+            try:
+                tokenizer, model, labels = open_checkpoint(
+                    path, kind, label_tasks, device=self._device, dtype=self.dtype,
+                    allow_pickle=self.allow_pickle, trust_remote_code=self.trust_remote_code,
+                )
+            except CheckpointError as err:
+                self._broken[key] = str(err)
+                raise
+            if labelled:  # predictions then carry the task's own label names
+                apply_labels(model, labels[task])
+                self._label_task[key] = task
+                explicit = label_tasks[task]
+                self.labels_used[task] = {"labels": list(labels[task]),
+                                          "from": "config.json id2label" if explicit is None else explicit.source}
+            self._loaded[key] = (tokenizer, model)
+        elif labelled and self._label_task.get(key, task) != task:
+            raise CheckpointError(f"{path}: one classifier cannot serve both {self._label_task[key]} and {task}; "
+                                  f"give each task its own head")
         return path, *self._loaded[key]
+
+    def _bundle_head(self, task: str) -> str | None:
+        return str(bundle_layout.head_dir(self.bundle, task)) if self.bundle else None
+
+    def check_checkpoints(self, tasks) -> dict[str, str]:
+        """Load and check the checkpoint of each task (kept loaded for scoring); ``{task: why}`` for the tasks
+        whose checkpoint fails its checks. Tasks without a checkpoint are left out."""
+        problems = {}
+        for task in tasks:
+            if self.path_for(task) is None:
+                continue
+            try:
+                self._model(task, bundle_layout.HEAD_KIND[bundle_layout.HEAD_FOR_TASK[task]])
+            except CheckpointError as err:
+                problems[task] = str(err)
+        return problems
 
     def _path_of(self, model) -> str:
         """The checkpoint path a loaded model came from."""
@@ -176,9 +235,15 @@ class XtremeEncoder(LM):
             return self.layer, "given"
         return default_layer(model.config)
 
+    def _record_layer(self, model) -> None:
+        layer, why = self.embedding_layer(model)
+        self.used_layers[getattr(model, "name_or_path", "")] = {"layer": layer, "why": why, "pooling": self.pooling}
+
     # ---- dispatch --------------------------------------------------------------------------------
     def _settings(self, request_type: str, model) -> dict:
         settings = {"max_length": self.max_length, "dtype": str(self.dtype)}
+        if request_type in ("classify", "tag"):  # a label map changes the predictions, not the checkpoint
+            settings["labels"] = [model.config.id2label[i] for i in range(len(model.config.id2label))]
         if request_type == "embed":
             settings.update(layer=self.embedding_layer(model)[0], pooling=self.pooling)
         if request_type == "extract_span":
@@ -197,9 +262,16 @@ class XtremeEncoder(LM):
         kind = REQUEST_KINDS[request_type]
         for task_name, indices in groups.items():
             task, _language = parse_task_name(task_name)
+            if self.task_settings:
+                from harness_tasks.tasks.xtreme_task import check_task_settings
+
+                check_task_settings(self.task_settings, requests[indices[0]])
             path, tokenizer, model = self._model(task, kind)
             arguments = [list(requests[i].args) for i in indices]
             key = None
+            if request_type == "embed":
+                # Recorded here, not in the forward pass: a run served from the cache must name its layer too.
+                self._record_layer(model)
             if self.cache is not None:
                 from harness_tasks.results_cache import cache_key, data_hash
 
@@ -209,9 +281,11 @@ class XtremeEncoder(LM):
                 cached = self.cache.load(key, request_type, len(indices))
                 if cached is not None:
                     log.info("%s: %d cached %s predictions", task_name, len(indices), request_type)
+                    self.prediction_sources[task_name] = "cache"
                     for i, value in zip(indices, cached, strict=True):
                         answers[i] = value
                     continue
+            self.prediction_sources[task_name] = "computed"
             import torch
 
             with torch.inference_mode(), tqdm(total=len(indices), desc=f"{task_name} {request_type}",
@@ -276,9 +350,7 @@ class XtremeEncoder(LM):
         from harness_tasks.inference import embedding
 
         def run(tokenizer, model, arguments, bar):
-            layer, why = self.embedding_layer(model)
-            self.used_layers[getattr(model, "name_or_path", "")] = {"layer": layer, "why": why,
-                                                                     "pooling": self.pooling}
+            layer, _why = self.embedding_layer(model)
             limit = self._limit(tokenizer, model)
             texts = [a[0] for a in arguments]
 
@@ -327,14 +399,9 @@ class XtremeEncoder(LM):
                           {"folder": str(self.embedding_cache.root), **self.embedding_cache_counts}},
             "device": str(self._device),
             "dtype": str(self.dtype),
+            "prediction_sources": dict(sorted(self.prediction_sources.items())),
+            "labels": dict(sorted(self.labels_used.items())),
         }
 
 
-def is_bundle(path: str | Path) -> bool:
-    """A checkpoint bundle (manifest or head folders) rather than one plain checkpoint folder."""
-    folder = Path(path)
-    if not folder.is_dir():
-        return False
-    if (folder / bundle_layout.MANIFEST).exists():
-        return True
-    return any((folder / head).is_dir() for head in bundle_layout.HEAD_KIND)
+is_bundle = bundle_layout.is_bundle  # kept importable from here; it lives with the bundle layout

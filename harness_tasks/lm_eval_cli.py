@@ -183,15 +183,19 @@ def main(argv: list[str] | None = None) -> None:
     from lm_eval.__main__ import cli_evaluate
 
     from harness_tasks.readers.errors import DataFormatError, MissingDataError
+    from harness_tasks.bundle import CheckpointError
     from harness_tasks.tasks.xtreme_task import XtremeTaskError
 
     sys.argv = [sys.argv[0] if sys.argv else "xtreme-lm-eval", *with_device(with_include_path(args))]
     try:
         with xtreme_behaviour(args, own_folder):
             cli_evaluate()
-    except (XtremeTaskError, DataFormatError, MissingDataError) as err:  # bad settings or data: no traceback
+    except (XtremeTaskError, DataFormatError, MissingDataError, CheckpointError) as err:  # no traceback
         print(f"xtreme-lm-eval: {err}", file=sys.stderr)
         raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":

@@ -160,5 +160,5 @@ def test_command_bad_inputs(tmp_path, capsys, bad, message):
 def test_command_missing_file(tmp_path, capsys):
     args = ["mine", "--src", str(tmp_path / "nope.npy"), "--tgt", str(tmp_path / "nope.npy"), "--out", "x.tsv"]
     assert cli_main(args) == 2
-    assert "nope.npy: file not found" in capsys.readouterr().err
+    assert "nope.npy: missing file: expected a 2-D float .npy array" in capsys.readouterr().err
     assert callable(mine_cmd.run)

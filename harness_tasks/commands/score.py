@@ -15,17 +15,23 @@ import math
 import sys
 
 XTREME = "xtreme"
+INTERRUPTED_HINT = ("run the same command again to resume: tasks already scored come from the prediction cache "
+                    "in OUTPUT/cache")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", required=True,
                         help="a checkpoint bundle folder, one checkpoint folder, or a hub id (plain encoder)")
     parser.add_argument("--tasks", default=XTREME,
-                        help="'xtreme' (all nine) or a comma-separated list, e.g. xnli,udpos,tatoeba")
-    parser.add_argument("--languages", default=None, help="comma-separated language codes (default: all)")
+                        help="'xtreme' (all nine) or a comma-separated list of tasks and groups, e.g. "
+                             "xnli,udpos,retrieval (`xtreme tasks` lists them)")
+    parser.add_argument("--languages", default=None,
+                        help="comma-separated language codes, case-insensitive; each applies to the tasks that "
+                             "have it (default: all)")
     parser.add_argument("--data", default=None,
                         help="a folder in the raw XTREME layout, or 'hub' (default: the bundled sample data)")
-    parser.add_argument("--split", choices=("dev", "test"), default="test")
+    parser.add_argument("--split", choices=("dev", "test"), default="test",
+                        help="which split to score (the raw layout's test splits hold no labels: predictions only)")
     parser.add_argument("--output", default="xtreme-results", help="output folder (default: %(default)s)")
     parser.add_argument("--limit", type=int, default=None,
                         help="at most N examples per language (classification, tagging, QA only; retrieval "
@@ -33,21 +39,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layer", type=int, default=None,
                         help="retrieval embeddings from hidden_states[N] (default: mBERT 8, XLM-R large 14, "
                              "else the middle layer)")
-    parser.add_argument("--pooling", choices=("mean", "cls"), default="mean")
+    parser.add_argument("--pooling", choices=("mean", "cls"), default="mean",
+                        help="retrieval sentence vector: mean over the attention mask (the published setting) or [CLS]")
     parser.add_argument("--per-language", action="store_true", help="print one row per language too")
     parser.add_argument("--tagging-mode", choices=("xtreme", "seqeval"), default="xtreme",
                         help="chunking of the published numbers (seqeval 0.0.12, default) or seqeval 1.x")
     parser.add_argument("--max-length", type=int, default=None,
                         help="longest model input in tokens (default: the model's limit)")
     parser.add_argument("--doc-stride", type=int, default=128, help="QA window overlap in tokens")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=32,
+                        help="sentences per batch at the longest length; shorter batches hold more (token budget)")
     parser.add_argument("--device", default=None, help="default: CUDA when available, else CPU")
     parser.add_argument("--dtype", choices=("float32", "bfloat16", "float16"), default=None,
-                        help="half precision applies on GPU only")
+                        help="half precision applies on GPU only (default: float32)")
     parser.add_argument("--allow-pickle", action="store_true",
                         help="allow pickled (.bin) weights: they run code when loaded; trusted checkpoints only")
     parser.add_argument("--trust-remote-code", action="store_true",
                         help="allow model code from the checkpoint's repository to run")
+    parser.add_argument("--label-map", action="append", default=None, metavar="TASK=NAME,NAME,...",
+                        help="the task label of each class id of a head, id 0 first, e.g. "
+                             "xnli=contradiction,entailment,neutral, for a head whose config.json id2label does "
+                             "not name them (LABEL_0, ...); repeat for more tasks. The bundle manifest may hold "
+                             "the same as checkpoints.<head>.label_map; this flag wins")
+    parser.add_argument("--keep-going", action="store_true",
+                        help="when a checkpoint fails its checks, skip its tasks (recorded in results.json) and "
+                             "score the others; without it nothing is scored. Exit 2 either way")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace the results and submission of another run in --output (a rerun of the "
+                             "same model and settings resumes without it)")
     parser.add_argument("--no-cache", action="store_true",
                         help="recompute predictions and embeddings even if cached (cache: OUTPUT/cache)")
     parser.add_argument("--bucc-subset", choices=("full", "ci", "cpu"), default="full",
@@ -63,16 +82,10 @@ def _say(message: str) -> None:
 
 
 def select_tasks(text: str) -> list[str]:
-    from evaluators.benchmark import TASKS
+    """The tasks --tasks names, in the benchmark's order; evaluators.names.UnknownNameError if any is unknown."""
+    from evaluators.names import resolve_tasks
 
-    if text.strip() == XTREME:
-        return list(TASKS)
-    names = [t.strip() for t in text.split(",") if t.strip()]
-    names = [t[len("xtreme_"):] if t.startswith("xtreme_") else t for t in names]
-    unknown = [t for t in names if t not in TASKS]
-    if unknown:
-        raise SystemExit(f"xtreme score: unknown task(s) {', '.join(unknown)}; known: {XTREME}, {', '.join(TASKS)}")
-    return [t for t in TASKS if t in names]  # the benchmark's order
+    return resolve_tasks(text)
 
 
 def available_languages(task: str, languages, split: str, data) -> tuple[list[str], dict[str, str]]:
@@ -86,13 +99,32 @@ def available_languages(task: str, languages, split: str, data) -> tuple[list[st
             continue
         try:
             # BUCC's threshold comes from the dev split, so it must be readable too.
-            for needed in ({split, "dev"} if task == "bucc2018" else {split}):
+            # A list, not a set: the first failing split names the reason, the same one every run.
+            for needed in (dict.fromkeys([split, "dev"]) if task == "bucc2018" else [split]):
                 load_split(task, lang, needed, data)
         except Exception as err:  # noqa: BLE001 - any unreadable language is skipped with its reason
             skipped[lang] = str(err)
             continue
         ok.append(lang)
     return ok, skipped
+
+
+def _quiet_git_hash() -> None:
+    """lm-eval records the git commit of the working folder by running `git describe`, whose stderr
+    prints `fatal: not a git repository` once per task outside a clone: a warning the user did not
+    cause. Same lookup, same result, stderr silenced."""
+    import subprocess
+
+    import lm_eval.evaluator
+
+    def git_hash():
+        try:
+            out = subprocess.check_output(["git", "describe", "--always"], stderr=subprocess.DEVNULL)
+            return out.strip().decode()
+        except (subprocess.CalledProcessError, OSError):
+            return None
+
+    lm_eval.evaluator.get_git_commit_hash = git_hash
 
 
 def _clean(obj):
@@ -121,10 +153,66 @@ def _merge(total: dict, part: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import contextlib
+
+    from harness_tasks.run_folder import OutputFolderError
+
+    from harness_tasks.bundle import CheckpointError
+
+    with contextlib.ExitStack() as cleanup:  # releases the output folder's lock however the run ends
+        try:
+            return _run(args, cleanup)
+        except (OutputFolderError, CheckpointError) as err:
+            print(f"xtreme score: {err}", file=sys.stderr)
+            return 2
+
+
+def run_identity(args: argparse.Namespace, lm, tasks: list[str], languages, data) -> dict:
+    """What makes two runs the same run (harness_tasks.run_folder): the checkpoints' contents, the
+    requested tasks and languages, and every setting that changes a prediction or a score."""
+    import os
+
+    checkpoints = {task: lm.checkpoint_hash(lm.path_for(task)) for task in tasks if lm.has_checkpoint_for(task)}
+    settings = {key: getattr(args, key) for key in (
+        "split", "limit", "layer", "pooling", "tagging_mode", "max_length", "doc_stride", "dtype",
+        "bucc_subset", "bucc_distractors", "bucc_seed")}
+    return {
+        "checkpoints": checkpoints,
+        # The label names each classifier's ids were mapped onto (--label-map, manifest or config), as
+        # resolved when the checkpoints were checked: another map is another run.
+        "labels": {task: used["labels"] for task, used in sorted(lm.labels_used.items())},
+        "tasks": list(tasks),
+        "languages": sorted(languages) if languages else "all",
+        "data": "sample" if data is None else data if data == "hub" else os.path.abspath(data),
+        **settings,
+    }
+
+
+def _run(args: argparse.Namespace, cleanup) -> int:
+    from evaluators.names import UnknownNameError, resolve_languages
+
+    # Names first, before lm-eval, torch or a model load: a typo costs nothing and is never dropped silently.
+    try:
+        tasks = select_tasks(args.tasks)
+        languages = resolve_languages(args.languages, tasks)  # None: every language of each task
+    except UnknownNameError as err:
+        print(f"xtreme score: {err}", file=sys.stderr)
+        return 2
+
+    # Then the model argument, still before lm-eval loads: a mistyped path, a training run folder or a hub id
+    # while offline is one line (CheckpointError, caught in run) with no hub retries.
+    from harness_tasks.label_maps import parse_label_maps
+    from harness_tasks.model_location import locate_model
+
+    model = locate_model(args.model)
+    label_maps = parse_label_maps(args.label_map, "--label-map")
+
     from pathlib import Path
 
     import lm_eval
     import lm_eval.models  # noqa: F401  (lm-eval's own models register first)
+
+    _quiet_git_hash()
     from lm_eval.tasks import TaskManager
 
     from evaluators.aggregate import overall_scores, task_summary
@@ -138,26 +226,44 @@ def run(args: argparse.Namespace) -> int:
 
     # Checked before any model loads: a bad flag should not cost a checkpoint load.
     if args.bucc_distractors is not None and (args.bucc_distractors < 0 or args.bucc_subset != "full"):
-        raise SystemExit("xtreme score: --bucc-distractors takes N >= 0 and replaces --bucc-subset; give one")
+        print("xtreme score: --bucc-distractors takes N >= 0 and replaces --bucc-subset; give one", file=sys.stderr)
+        return 2
     output = Path(args.output)
-    tasks = select_tasks(args.tasks)
-    languages = None if not args.languages else {x.strip() for x in args.languages.split(",") if x.strip()}
     data = None if args.data in (None, "", "sample") else args.data
     model_args = {"layer": args.layer, "pooling": args.pooling, "batch_size": args.batch_size,
                   "max_length": args.max_length, "doc_stride": args.doc_stride,
                   "device": args.device, "dtype": args.dtype, "allow_pickle": args.allow_pickle,
                   "trust_remote_code": args.trust_remote_code,
-                  "cache_dir": None if args.no_cache else str(output / "cache")}
-    bundle_mode = is_bundle(args.model)
+                  "cache_dir": None if args.no_cache else str(output / "cache"), "label_map": label_maps}
+    bundle_mode = is_bundle(model)
     if bundle_mode:
-        lm = XtremeEncoder(bundle=args.model, **model_args)
+        lm = XtremeEncoder(bundle=model, **model_args)
     else:
-        lm = XtremeEncoder(encoder=args.model, **model_args)
+        lm = XtremeEncoder(encoder=model, **model_args)
+    # Every checkpoint the tasks need is loaded and checked (bundle_check) before anything is scored or written.
+    broken = lm.check_checkpoints(tasks)
+    if broken:
+        for why, names in _group_tasks(broken).items():
+            _say(f"xtreme score: {', '.join(names)}: {why}")
+        if not args.keep_going:
+            _say(f"xtreme score: nothing was scored: fix the checkpoint(s) above (`xtreme check-bundle {args.model}` "
+                 f"checks every head) or pass --keep-going to score the other tasks")
+            return 2
+
+    from harness_tasks.run_folder import claim_output
+
+    claim = claim_output(output, run_identity(args, lm, tasks, languages, data), overwrite=args.overwrite)
+    cleanup.callback(claim.release)
+    if claim.resumed:
+        _say(f"{output} holds this run (same checkpoints, tasks and settings): resuming from its cache")
 
     skipped: dict[str, str] = {}
     skipped_languages: dict[str, dict[str, str]] = {}
     plan: dict[str, list[str]] = {}
     for task in tasks:
+        if task in broken:  # only with --keep-going
+            skipped[task] = f"broken checkpoint: {broken[task]}"
+            continue
         if not lm.has_checkpoint_for(task):
             head = bundle_layout.HEAD_FOR_TASK[task]
             skipped[task] = (f"no '{head}' head in bundle {args.model}" if bundle_mode else
@@ -173,7 +279,9 @@ def run(args: argparse.Namespace) -> int:
                 first = next(iter(missing.values()))
                 _say(f"skipping {task} {' '.join(missing)} ({len(missing)} language(s)): no readable data, e.g. {first}")
         if not ok:
-            skipped.setdefault(task, "no language with readable data")
+            # Nothing missing and nothing to run: --languages names none of this task's languages.
+            skipped.setdefault(task, "no language with readable data" if missing else
+                               f"none of the requested languages ({' '.join(languages)}) is a {task} language")
             continue
         plan[task] = ok
 
@@ -228,6 +336,7 @@ def run(args: argparse.Namespace) -> int:
         "complete_tasks": complete_tasks,
         "skipped_tasks": skipped,
         "skipped_languages": skipped_languages,
+        "requested_languages": languages,  # None: all; else --languages, canonical codes in the order typed
         "unscored_languages": {t: v for t, v in unscored.items()},
         "notes": notes,
         "bucc_subset": bucc_subsets,  # language -> split -> bucc_subsets describe(): what BUCC scored
@@ -239,12 +348,15 @@ def run(args: argparse.Namespace) -> int:
         "max_length": args.max_length,
         "doc_stride": args.doc_stride,
         "embedding_layers_used": info["embedding"]["used"],
+        # "cache" or "computed" per task and language: a resumed run says which numbers it did not recompute.
+        "prediction_sources": info["prediction_sources"],
         "data_source": data or "sample",
         "model": args.model,
         "checkpoint_hashes": info["checkpoint_hashes"],
         "device": info["device"],
         "dtype": info["dtype"],
-        "manifest": bundle_layout.read_manifest(args.model) if bundle_mode else None,
+        "manifest": lm.manifest,
+        "labels": info["labels"],  # per classifier task: the label of each class id, and where it came from
         "submission": str(submission),
     }
     # lm-eval-style group entries ("<metric>,none"), from the same summaries as the xtreme section.
@@ -258,11 +370,26 @@ def run(args: argparse.Namespace) -> int:
     merged.pop("samples", None)
     write_json_atomic(output / "results.json", _clean(merged))
     print(format_table(section, args.per_language))
+    from_cache = [name for name, source in info["prediction_sources"].items() if source == "cache"]
+    if from_cache:
+        _say(f"{len(from_cache)} of {len(info['prediction_sources'])} task-language predictions came from the "
+             f"cache in {output / 'cache'} (--no-cache recomputes them)")
     _say(f"wrote {output / 'results.json'} and {submission}/")
+    if broken:
+        _say(f"xtreme score: {len(broken)} task(s) skipped for a broken checkpoint: {', '.join(broken)}")
+        return 2
     if not plan:
         _say("xtreme score: no task could run (see the skip reasons above)")
         return 1
     return 0
+
+
+def _group_tasks(problems: dict[str, str]) -> dict[str, list[str]]:
+    """``{why: [task, ...]}``: tasks sharing a head (xquad, mlqa) share its one message."""
+    grouped: dict[str, list[str]] = {}
+    for task, why in problems.items():
+        grouped.setdefault(why, []).append(task)
+    return grouped
 
 
 def format_table(section: dict, per_language_rows: bool) -> str:
@@ -276,6 +403,9 @@ def format_table(section: dict, per_language_rows: bool) -> str:
     if per_language_rows:
         parts += [language_table(scores, task) for task in section["tasks"]]
     lines = [f"{task}: skipped: {why}" for task, why in section["skipped_tasks"].items()]
+    if section.get("requested_languages") is not None:  # asked for by name: say which the data lacks
+        lines += [f"{task}: requested but not in the data: {' '.join(langs)}"
+                  for task, langs in section["skipped_languages"].items()]
     lines += [f"{task}: predictions only (no labels): {' '.join(langs)}"
               for task, langs in section["unscored_languages"].items()]
     subsets = {lang: d for lang, per_split in section.get("bucc_subset", {}).items()

@@ -100,17 +100,23 @@ def check_requested_tasks_present(tasks: list[str] | None, *folders: str) -> Non
 
 
 def _not_a_file_path(path: str) -> str | None:
-    """What is at ``path`` if it is something the scores cannot replace (a folder, a device, a pipe)."""
+    """Why the scores cannot be written at ``path`` (a folder or device there, a file where a folder belongs)."""
     import os
     import stat
+    from pathlib import Path
 
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return None  # nothing there (or not reachable): the write itself reports any problem
-    if stat.S_ISREG(mode):
-        return None
-    return "is a folder" if stat.S_ISDIR(mode) else "is not a regular file (a device, pipe or socket)"
+    target = Path(path)
+    for entry in (target, *target.parents):
+        try:
+            mode = os.stat(entry).st_mode
+        except OSError:
+            continue  # not there (yet): the writer creates missing folders
+        if entry == target:
+            if stat.S_ISREG(mode):
+                return None
+            return "is a folder" if stat.S_ISDIR(mode) else "is not a regular file (a device, pipe or socket)"
+        return None if stat.S_ISDIR(mode) else f"{entry} is a file, not a folder"
+    return None
 
 
 def _nothing_scored(args: argparse.Namespace, scores: dict, skipped: dict[str, str]) -> str | None:
