@@ -538,3 +538,25 @@ def test_overlong_questions_are_cut_to_fit_beside_the_stride(tmp_path):
     assert short == "what is"
     room = 32 - tokenizer.num_special_tokens_to_add(pair=True) - 16 - 1
     assert len(tokenizer.tokenize(cut)) == room and long_question.startswith(cut)
+
+
+@pytest.mark.parametrize("label, shown", [('"\\u0663"', "'٣'"), ("7", "7"), ("true", "True"), ("1.0", "1.0")])
+def test_multiple_choice_labels_are_checked_indices(tmp_path, label, shown):
+    from training.intermediate_tasks import TaskDataError, read_hellaswag_jsonl
+
+    path = tmp_path / "hellaswag.jsonl"
+    path.write_text('{"ctx": "A man", "endings": ["a", "b", "c", "d"], "label": 1}\n'
+                    f'{{"ctx": "A man", "endings": ["a", "b", "c", "d"], "label": {label}}}\n', encoding="utf-8")
+    with pytest.raises(TaskDataError) as err:
+        read_hellaswag_jsonl(path, "hellaswag", "en")
+    assert str(err.value) == (f"{path}:2: label {shown}: expected the index of the right choice, an integer "
+                              "from 0 to 3")
+
+
+def test_unreadable_json_lines_are_named(tmp_path):
+    from training.intermediate_tasks import TaskDataError, read_hellaswag_jsonl
+
+    path = tmp_path / "hellaswag.jsonl"
+    path.write_text('{"ctx": "x", "endings": ["a"], "label": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    with pytest.raises(TaskDataError, match=r"hellaswag.jsonl:1: JSON that cannot be read"):
+        read_hellaswag_jsonl(path, "hellaswag", "en")

@@ -73,9 +73,23 @@ def _jsonl(path: Path) -> Iterable[tuple[int, dict]]:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
             raise TaskDataError(f"{path}:{number}: not valid JSON ({err.msg}); expected one object a line") from None
+        except (ValueError, RecursionError):  # a 5,000-digit integer, or nesting deeper than Python's stack
+            raise TaskDataError(f"{path}:{number}: JSON that cannot be read (an integer too long or nesting too "
+                                "deep); expected one object a line") from None
         if not isinstance(obj, dict):
             raise TaskDataError(f"{path}:{number}: expected a JSON object, got {type(obj).__name__}")
         yield number, obj
+
+
+def _choice_label(value, n_choices: int, path: Path, number: int) -> int:
+    """A multiple-choice answer index: an int (or ASCII-digit string) in [0, n_choices). int() alone would
+    take True, 1.9 and '٣', and a label past the choices would only fail deep inside training."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < n_choices:
+        raise TaskDataError(f"{path}:{number}: label {repr(value)[:40]}: expected the index of the right "
+                            f"choice, an integer from 0 to {n_choices - 1}")
+    return value
 
 
 def _first(obj: dict, keys: tuple[str, ...], path: Path, number: int):
@@ -160,9 +174,10 @@ def read_hellaswag_jsonl(path: Path, task: str, language: str) -> list[ChoiceExa
     """HellaSwag's jsonl: ctx, endings (4), label."""
     out = []
     for number, obj in _jsonl(path):
-        endings = _first(obj, ("endings",), path, number)
-        out.append(ChoiceExample(f"{task}.{len(out)}", _first(obj, ("ctx",), path, number), tuple(endings),
-                                 int(_first(obj, ("label",), path, number)), language))
+        endings = tuple(_first(obj, ("endings",), path, number))
+        label = _choice_label(_first(obj, ("label",), path, number), len(endings), path, number)
+        out.append(ChoiceExample(f"{task}.{len(out)}", _first(obj, ("ctx",), path, number), endings, label,
+                                 language))
     return out
 
 
@@ -172,8 +187,8 @@ def read_cosmosqa_jsonl(path: Path, task: str, language: str) -> list[ChoiceExam
     for number, obj in _jsonl(path):
         context = f"{_first(obj, ('context',), path, number)} {_first(obj, ('question',), path, number)}"
         choices = tuple(_first(obj, (f"answer{i}",), path, number) for i in range(4))
-        out.append(ChoiceExample(f"{task}.{len(out)}", context, choices, int(_first(obj, ("label",), path, number)),
-                                 language))
+        label = _choice_label(_first(obj, ("label",), path, number), len(choices), path, number)
+        out.append(ChoiceExample(f"{task}.{len(out)}", context, choices, label, language))
     return out
 
 
