@@ -263,3 +263,48 @@ def test_results_never_replace_a_device_or_fifo(tmp_path):
     with pytest.raises(OSError, match="not a regular file"):
         write_text_atomic(fifo, "x")
     assert fifo.is_fifo()
+
+
+# ---- data given to xtreme score --------------------------------------------------------------------------------
+SAMPLE = REPO / "harness_tasks" / "sample_data"
+
+
+def test_a_malformed_data_file_is_refused_not_skipped(tiny_models, tmp_path, capsys):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    path = data / "xnli" / "test-de.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].rsplit("\t", 1)[0] + "\tbanana\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    assert _score(tiny_models.bundle, out, "--tasks", "xnli", "--data", str(data)) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"xtreme score: {path}:2: label 'banana' is not one of xnli's labels (contradiction, entailment, neutral)")
+    assert not (out / "results.json").exists() and not (out / "submission").exists()
+
+
+@pytest.mark.parametrize("given, problem", [
+    ("missing", "{p}: no such folder (the XTREME data folder); expected 'sample', 'hub', 'hub:PATH' or a folder "
+                "in the benchmark's download layout"),
+    ("a-file", "{p}: a file, not a folder (the XTREME data folder)"),
+    ("", "data source '': expected 'sample', 'hub', 'hub:PATH' or a folder"),
+])
+def test_a_bad_data_source_is_refused_before_anything_loads(tmp_path, capsys, given, problem):
+    (tmp_path / "a-file").write_text("x")
+    data = str(tmp_path / given) if given else ""
+    # --model need not exist: the data source is checked first.
+    assert cli.main(["score", "--model", str(tmp_path / "nope"), "--data", data,
+                     "--output", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == f"xtreme score: {problem.format(p=data)}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_task_to_run_exits_2_and_writes_nothing(tiny_models, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _score(tiny_models.bundle, out, "--tasks", "xnli", "--languages", "ar") == 2
+    err = capsys.readouterr().err
+    assert "xnli: the bundled sample has no ar (1 skipped)" in err
+    assert err.splitlines()[-1] == "xtreme score: no task could run (see the reasons above); nothing was written"
+    assert not (out / "results.json").exists() and not (out / "submission").exists()

@@ -92,6 +92,7 @@ def available_languages(task: str, languages, split: str, data) -> tuple[list[st
     """Languages whose data can be read, and why the others were skipped."""
     from evaluators.benchmark import get_task
     from harness_tasks.readers import load_split
+    from harness_tasks.readers.errors import MissingDataError
 
     ok, skipped = [], {}
     for lang in get_task(task).languages:
@@ -102,9 +103,10 @@ def available_languages(task: str, languages, split: str, data) -> tuple[list[st
             # A list, not a set: the first failing split names the reason, the same one every run.
             for needed in (dict.fromkeys([split, "dev"]) if task == "bucc2018" else [split]):
                 load_split(task, lang, needed, data)
-        except Exception as err:  # noqa: BLE001 - any unreadable language is skipped with its reason
+        except MissingDataError as err:  # absent data is skipped with its reason (and reported)
             skipped[lang] = str(err)
             continue
+        # Anything else (a malformed file, a link, a FIFO) propagates: refused, never quietly skipped.
         ok.append(lang)
     return ok, skipped
 
@@ -158,11 +160,12 @@ def run(args: argparse.Namespace) -> int:
     from harness_tasks.run_folder import OutputFolderError
 
     from harness_tasks.bundle import CheckpointError
+    from harness_tasks.readers.errors import DataFormatError, DataSourceError
 
     with contextlib.ExitStack() as cleanup:  # releases the output folder's lock however the run ends
         try:
             return _run(args, cleanup)
-        except (OutputFolderError, CheckpointError) as err:
+        except (OutputFolderError, CheckpointError, DataFormatError, DataSourceError) as err:
             print(f"xtreme score: {err}", file=sys.stderr)
             return 2
 
@@ -183,13 +186,15 @@ def run_identity(args: argparse.Namespace, lm, tasks: list[str], languages, data
         "labels": {task: used["labels"] for task, used in sorted(lm.labels_used.items())},
         "tasks": list(tasks),
         "languages": sorted(languages) if languages else "all",
-        "data": "sample" if data is None else data if data == "hub" else os.path.abspath(data),
+        "data": data or "sample",  # absolute (readers.parse_source): the same folder from any working folder
         **settings,
     }
 
 
 def _run(args: argparse.Namespace, cleanup) -> int:
     from evaluators.names import UnknownNameError, resolve_languages
+
+    from harness_tasks.readers import parse_source
 
     # Names first, before lm-eval, torch or a model load: a typo costs nothing and is never dropped silently.
     try:
@@ -198,6 +203,7 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     except UnknownNameError as err:
         print(f"xtreme score: {err}", file=sys.stderr)
         return 2
+    data = parse_source(args.data)  # None: the bundled sample; DataSourceError (exit 2) for a bad --data
 
     # Then the model argument, still before lm-eval loads: a mistyped path, a training run folder or a hub id
     # while offline is one line (CheckpointError, caught in run) with no hub retries.
@@ -229,7 +235,6 @@ def _run(args: argparse.Namespace, cleanup) -> int:
         print("xtreme score: --bucc-distractors takes N >= 0 and replaces --bucc-subset; give one", file=sys.stderr)
         return 2
     output = Path(args.output)
-    data = None if args.data in (None, "", "sample") else args.data
     model_args = {"layer": args.layer, "pooling": args.pooling, "batch_size": args.batch_size,
                   "max_length": args.max_length, "doc_stride": args.doc_stride,
                   "device": args.device, "dtype": args.dtype, "allow_pickle": args.allow_pickle,
@@ -284,6 +289,9 @@ def _run(args: argparse.Namespace, cleanup) -> int:
                                f"none of the requested languages ({' '.join(languages)}) is a {task} language")
             continue
         plan[task] = ok
+    if not plan:  # nothing to score: say why and write nothing (an empty results.json would pass for a run)
+        _say("xtreme score: no task could run (see the reasons above); nothing was written")
+        return 2
 
     metadata = {"split": args.split, "tagging_mode": args.tagging_mode, "data": data or "sample",
                 "bucc_subset": args.bucc_subset, "bucc_seed": args.bucc_seed}
@@ -378,9 +386,6 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     if broken:
         _say(f"xtreme score: {len(broken)} task(s) skipped for a broken checkpoint: {', '.join(broken)}")
         return 2
-    if not plan:
-        _say("xtreme score: no task could run (see the skip reasons above)")
-        return 1
     return 0
 
 

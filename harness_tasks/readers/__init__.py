@@ -29,7 +29,7 @@ from pathlib import Path
 
 from evaluators.benchmark import TASKS, get_task
 
-from .errors import DataFormatError, MissingDataError
+from .errors import DataFormatError, DataSourceError, MissingDataError
 from .hub import HUB_ID, read_hub
 from .raw import RAW_FILES, read_raw
 
@@ -51,6 +51,29 @@ __all__ = [
 def available_splits(dataset: str) -> tuple[str, ...]:
     """The splits that exist for ``dataset`` (an XTREME task or "squad"), e.g. xquad -> ("test",)."""
     return tuple(RAW_FILES[dataset])
+
+
+def parse_source(text: str | None) -> str | None:
+    """A data source as a user types it (``--data``, ``data=``) -> the readers' ``source`` argument.
+
+    None or "sample": the bundled sample (None); "hub" or "hub:PATH": google/xtreme (PATH must be a
+    folder); anything else must be an existing folder in the raw download layout. Checked before any
+    work, so a typo never silently scores the sample or an empty run. Raises DataSourceError."""
+    if text is None or text == "sample":
+        return None
+    if not isinstance(text, str) or not text.strip():
+        raise DataSourceError(f"data source {text!r}: expected 'sample', 'hub', 'hub:PATH' or a folder")
+    if text == "hub":
+        return text
+    folder = Path(text[4:] if text.startswith("hub:") else text).expanduser()
+    what = "the local google/xtreme copy" if text.startswith("hub:") else "the XTREME data folder"
+    if not folder.exists():
+        raise DataSourceError(f"{folder}: no such folder ({what}); expected 'sample', 'hub', 'hub:PATH' or a "
+                              "folder in the benchmark's download layout")
+    if not folder.is_dir():
+        raise DataSourceError(f"{folder}: a file, not a folder ({what})")
+    folder = os.path.abspath(folder)  # not resolved: a root that is itself a link is the user's choice
+    return f"hub:{folder}" if text.startswith("hub:") else folder
 
 
 def _read(dataset: str, language: str, split: str, source):

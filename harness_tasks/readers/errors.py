@@ -17,3 +17,7 @@ class DataFormatError(ValueError):
 class MissingDataError(FileNotFoundError):
     """A data file the layout requires is not there; the message names the path and the layout expected."""
 
+
+
+class DataSourceError(ValueError):
+    """A data source argument (``--data``, ``data=``) that names no usable source."""
