@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 
+def quote(value: str, limit: int = 40) -> str:
+    """``repr`` of a value taken from a file, cut short so that a message never carries a whole file."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + "..."
+
+
 class InputFileError(ValueError):
     """A submission or gold file that cannot be scored as it is.
 

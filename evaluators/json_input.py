@@ -2,7 +2,9 @@
 
 ``json.loads`` fails in more ways than ``JSONDecodeError``: an integer longer than Python's limit for
 integer strings (4300 digits) raises a bare ValueError without a position, and deep nesting raises
-RecursionError. Both become InputFileError here, the first with the line of the integer.
+RecursionError. Both become InputFileError here, the first with the line of the integer. A key given twice
+in one object, which ``json.loads`` resolves silently by keeping the last (``{"data": [], "data": [...]}``),
+is an InputFileError with the line of the second.
 
 Structure errors found after parsing (a list where a string belongs, a missing key) are raised through
 :meth:`JsonDocument.error`, which finds the line of the offending value by parsing the text once more with
@@ -18,7 +20,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from evaluators.errors import InputFileError
+from evaluators.errors import InputFileError, quote
 
 Keys = Sequence[str | int]  # a JSON path: object keys and array indices, from the top
 
@@ -42,6 +44,33 @@ def _parse_int(digits: str) -> int:
     if limit and len(digits.lstrip("-")) > limit:
         raise _HugeInteger(digits)
     return int(digits)
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object that gives one key twice (``unique_keys`` raises it)."""
+
+    def __init__(self, key: str, offset: int | None = None):
+        super().__init__(f"key {key!r} given twice in one object")
+        self.key = key
+        self.offset = offset  # where the second value starts, when known
+
+
+def unique_keys(pairs: list) -> dict:
+    """``object_pairs_hook``: a dict, refusing a key given twice (``json.loads`` would keep the last silently)."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise DuplicateKeyError(_first_repeat(pairs)[1])
+    return value
+
+
+def _first_repeat(pairs: list) -> tuple[int, str]:
+    """Index and key of the first pair whose key came before."""
+    seen = set()
+    for index, (key, _) in enumerate(pairs):
+        if key in seen:
+            return index, key
+        seen.add(key)
+    raise AssertionError("no repeated key")
 
 
 class _LocatedDict(dict):
@@ -71,6 +100,9 @@ def _locating_decoder() -> json.JSONDecoder:
         starts: list[int] = []
         pairs, end = json.decoder.JSONObject(s_and_end, strict, _recording(scan_once, starts), None, list, memo)
         located = _LocatedDict(pairs)
+        if len(located) != len(pairs):
+            index, key = _first_repeat(pairs)
+            raise DuplicateKeyError(key, starts[index])
         located.offset = s_and_end[1] - 1
         located.starts = {key: start for (key, _), start in zip(pairs, starts)}
         return located, end
@@ -120,10 +152,21 @@ class JsonDocument:
         return InputFileError(self.path, self.line_of(keys), f"{json_path(keys)}: {problem}")
 
 
+def _duplicate_line(text: str) -> int | None:
+    """The line of the second value of the first repeated key (error path only: a slow, locating parse)."""
+    try:
+        _locating_decoder().decode(text)
+    except DuplicateKeyError as err:
+        return text.count("\n", 0, err.offset) + 1
+    except (RecursionError, ValueError):
+        pass
+    return None
+
+
 def parse_json(path: str | os.PathLike, text: str, expected: str) -> JsonDocument:
     """Parse ``text`` (the content of ``path``); InputFileError with the line for anything unparsable."""
     try:
-        return JsonDocument(path, text, json.loads(text, parse_int=_parse_int))
+        return JsonDocument(path, text, json.loads(text, parse_int=_parse_int, object_pairs_hook=unique_keys))
     except json.JSONDecodeError as err:
         raise InputFileError(path, err.lineno, f"not valid JSON ({err.msg}); expected {expected}") from None
     except _HugeInteger as err:
@@ -132,6 +175,12 @@ def parse_json(path: str | os.PathLike, text: str, expected: str) -> JsonDocumen
         raise InputFileError(
             path, line, f"an integer of {len(err.digits.lstrip('-'))} digits, too long to be a count, an offset "
             f"or an id; expected {expected}",
+        ) from None
+    except DuplicateKeyError as err:
+        raise InputFileError(
+            path, _duplicate_line(text),
+            f"key {quote(err.key)} appears twice in one JSON object (a JSON reader keeps only the last, silently "
+            f"dropping the first); expected {expected}",
         ) from None
     except RecursionError:
         raise InputFileError(

@@ -12,7 +12,10 @@ Rules:
 * languages: the codes of ``evaluators.benchmark`` (ISO 639-1, e.g. ``de``), case-insensitive; the ISO 639-3
   codes Tatoeba's files use (``deu``, ``cmn``) are accepted for the same languages. A language applies to the
   requested tasks that have it; one that none of them has is an error.
-* an empty list (``--tasks ,``) is an error: it would select nothing.
+* lists: names are stripped of white space and one trailing comma is ignored (``--tasks "xnli, udpos,"``),
+  the same for every flag, ``xtreme tasks --family`` included. An empty list (``--tasks ,``) is an error: it
+  would select nothing; so are an empty name between commas (``xnli,,udpos``) and a name given twice
+  (``xnli,XNLI``, ``xnli,xtreme_xnli``, ``de,deu``), more likely slips than what was meant.
 
 Pure and standard-library only (no torch, no lm-eval), so a command can check names before loading anything.
 """
@@ -35,12 +38,25 @@ class UnknownNameError(ValueError):
 
 
 def split_names(text: str | None, flag: str) -> list[str] | None:
-    """``None`` when the flag was not given, else its comma-separated names (stripped, duplicates dropped)."""
+    """``None`` when the flag was not given, else its comma-separated names, each stripped of white space.
+
+    One trailing comma is ignored (``xnli,``); an empty name elsewhere (``xnli,,udpos``, ``,xnli``) and a
+    name given twice (case-insensitively) are errors: either is more likely a slip than what was meant.
+    """
     if text is None:
         return None
-    names = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    if not names:
+    names = [part.strip() for part in text.split(",")]
+    if len(names) > 1 and not names[-1]:
+        names.pop()
+    if not any(names):
         raise UnknownNameError(f"{flag} {text!r} names nothing: give one or more comma-separated names")
+    if not all(names):
+        raise UnknownNameError(f"{flag} {text!r} has an empty name: give names separated by single commas")
+    seen: set[str] = set()
+    for name in names:
+        if name.lower() in seen:
+            raise UnknownNameError(f"{flag} {text!r} names {name!r} twice: give each name once")
+        seen.add(name.lower())
     return names
 
 
@@ -76,14 +92,19 @@ def resolve_tasks(text: str | None, flag: str = "--tasks") -> list[str]:
     if names is None:
         return list(TASKS)
     chosen: set[str] = set()
+    named: dict[str, str] = {}  # task -> the name typed for it, to catch xnli,xtreme_xnli
     problems: list[str] = []
     for typed in names:
         name = typed.lower()
         bare = name[len(LM_EVAL_PREFIX):] if name.startswith(LM_EVAL_PREFIX) else name
         if name == ALL_TASKS:
             chosen.update(TASKS)
+        elif bare in named:
+            raise UnknownNameError(
+                f"{flag} {text!r} names {bare} twice ({named[bare]!r}, {typed!r}): give each name once")
         elif bare in TASKS:
             chosen.add(bare)
+            named[bare] = typed
         elif bare in GROUPS:
             chosen.update(GROUPS[bare])
         else:
@@ -128,9 +149,11 @@ def resolve_languages(text: str | None, tasks: Iterable[str], flag: str = "--lan
     problems: list[str] = []
     for typed in names:
         code = canonical_language(typed)
+        if code in resolved:
+            twice = next(name for name in names if canonical_language(name) == code)
+            raise UnknownNameError(f"{flag} {text!r} names {code} twice ({twice!r}, {typed!r}): give each name once")
         if code in valid:
-            if code not in resolved:
-                resolved.append(code)
+            resolved.append(code)
             continue
         problems.append(_unknown_language(typed, code, tasks, valid, flag))
     if problems:
@@ -152,8 +175,14 @@ def _unknown_language(typed: str, code: str, tasks: list[str], valid: list[str],
 
 
 def resolve_choice(typed: str, valid: Iterable[str], what: str, flag: str) -> str:
-    """One name from a closed list (case-insensitive), or an UnknownNameError with the closest and the list."""
+    """One name from a closed list (case-insensitive, read as split_names reads a list of one), or an
+    UnknownNameError with the closest and the list."""
     valid = list(valid)
+    names = split_names(typed, flag)
+    if len(names) > 1:
+        raise UnknownNameError(f"{flag} takes one {what}, got {len(names)} ({typed!r})\nvalid in {flag}: "
+                               f"{', '.join(valid)}")
+    typed = names[0]
     if typed.lower() in valid:
         return typed.lower()
     raise UnknownNameError(

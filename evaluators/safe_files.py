@@ -184,3 +184,43 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike, *, follow_links: bool 
     except OSError:
         return False
     return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+FileId = tuple[int, int]  # (st_dev, st_ino): one file on disk, whatever its names
+
+
+def file_id(path: str | os.PathLike) -> FileId | None:
+    """The identity of the entry at ``path`` itself (a link is not followed), or None when nothing is there."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def regular_file_ids(folder: str | os.PathLike, *, skip: str | os.PathLike | None = None) -> dict[FileId, Path]:
+    """``{(st_dev, st_ino): path}`` of every regular file below ``folder``, walked once without following links.
+
+    A prediction hard-linked to any of these files is a copy of the gold, whatever its name. ``skip`` is a
+    folder not to enter (the predictions folder, when it lies inside the labels folder). Unreadable
+    folders are passed over: reading a file in one fails on its own with a named error.
+    """
+    skipped = None
+    if skip is not None:
+        try:
+            info = os.stat(skip)  # the folder the user named may be a link: compare what it leads to
+            skipped = (info.st_dev, info.st_ino)
+        except OSError:
+            pass
+    found: dict[FileId, Path] = {}
+    for top, folders, names in os.walk(folder, followlinks=False):
+        folders[:] = [name for name in folders if file_id(os.path.join(top, name)) != skipped]
+        for name in names:
+            path = os.path.join(top, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found[(info.st_dev, info.st_ino)] = Path(path)
+    return found

@@ -11,9 +11,12 @@ the files it mis-scores silently or crashes on:
   ``٣٦٧``, ``+5`` or ``07`` would silently never match a gold ``367``, ``5`` or ``7``;
 * QA files: a JSON object; predictions map question ids to answer strings, gold is SQuAD v1.1 form with
   at least one non-empty answer per question and at least one question;
+* labels and tags (xnli, pawsx, udpos, panx): one of the task's closed set (closed_set_problem, shared with
+  the data readers); anything else (``ENTAILMENT``, ``0``, ``o``, ``token<TAB>tag``) would only count as wrong;
 * every file: a regular file, reached without following links inside the folder given (see
-  evaluators.safe_files), UTF-8 without a byte-order mark (a BOM would become part of the first label),
-  not empty or blank (a gold file with nothing in it would score 0 instead of being an error). The one
+  evaluators.safe_files), UTF-8 without a byte-order mark (a BOM would become part of the first label) and
+  without NUL bytes (UTF-16 text without a BOM decodes as UTF-8 full of them), not empty or blank (a
+  gold file with nothing in it would score 0 instead of being an error). The one
   exception is a BUCC prediction file, where empty means that nothing was mined.
 
 Line ends are read as the reference reads them (Python text mode, universal newlines): ``\\n``, ``\\r\\n``
@@ -24,8 +27,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Sequence
 
-from evaluators.errors import InputFileError
+from evaluators.errors import InputFileError, quote
 from evaluators.json_input import JsonDocument, parse_json
 from evaluators.safe_files import read_input_bytes
 from evaluators.squad_form import SQUAD_SHAPE, squad_questions
@@ -34,13 +38,13 @@ BOM = b"\xef\xbb\xbf"
 Root = str | os.PathLike | None
 
 
-def quote(value: str, limit: int = 40) -> str:
-    """``repr`` of a value taken from a file, cut short so that a message never carries a whole file."""
-    return repr(value) if len(value) <= limit else repr(value[:limit]) + "..."
-
-
 def _universal_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """The 1-based line (any line end) holding byte ``offset`` of ``data``."""
+    return _universal_newlines(data[:offset].decode("utf-8", errors="replace")).count("\n") + 1
 
 
 def read_text(path: str | os.PathLike, expected: str, *, root: Root = None, allow_blank: bool = False) -> str:
@@ -52,12 +56,17 @@ def read_text(path: str | os.PathLike, expected: str, *, root: Root = None, allo
     data = read_input_bytes(path, expected, root=root)
     if data.startswith(BOM):
         raise InputFileError(path, 1, "starts with a UTF-8 byte-order mark: save the file as UTF-8 without BOM")
+    nul = data.find(b"\x00")
+    if nul >= 0:  # valid UTF-8, but no label, tag, id or JSON holds one: UTF-16 text, or a damaged file
+        raise InputFileError(
+            path, None, f"NUL byte at line {_line_at(data, nul)}: is this file UTF-16? expected UTF-8 text"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        before = _universal_newlines(data[: err.start].decode("utf-8", errors="replace"))
-        line = before.count("\n") + 1
-        raise InputFileError(path, line, f"not valid UTF-8 (byte {err.start}): {err.reason}") from None
+        raise InputFileError(
+            path, _line_at(data, err.start), f"not valid UTF-8 (byte {err.start}): {err.reason}"
+        ) from None
     if not text.strip() and not allow_blank:
         raise InputFileError(path, None, f"empty file: expected {expected}")
     return _universal_newlines(text)
@@ -88,6 +97,35 @@ def read_label_lines(path: str | os.PathLike, expected: str = "one label a line"
     """One value a line (stripped, as the reference strips, unless ``strip`` is false); any blank line is an error."""
     lines = _label_lines(path, _lines(read_text(path, expected, root=root)), expected)
     return [line.strip() for line in lines] if strip else lines
+
+
+def closed_set_problem(value: str, task: str, labels: Sequence[str], kind: str = "label") -> str | None:
+    """Why ``value`` is not a ``task`` label (``kind``: "label" or "tag"), or None when it is one.
+
+    The one rule for predictions, gold labels and data files: a value outside the task's closed set would
+    only ever count as wrong (or, in gold, make every prediction wrong), so it is refused, not scored.
+    """
+    if value in labels:
+        return None
+    problem = f"{kind} {quote(value)} is not one of {task}'s {kind}s ({', '.join(labels)})"
+    folded = [label for label in labels if label.lower() == value.lower()]
+    if "\t" in value:
+        layout = "token<TAB>tag" if kind == "tag" else f"{value.count(chr(9)) + 1} tab-separated fields"
+        problem += f"; expected the {kind} alone on its line, not {layout}"
+    elif folded:
+        problem += f"; did you mean {folded[0]!r}? {kind}s are case-sensitive"
+    elif value.isascii() and value.isdigit() and not any(label.isdigit() for label in labels):
+        problem += f"; write the {kind} names, not class numbers"
+    return problem
+
+
+def check_closed_set(path: str | os.PathLike, values: Iterable[tuple[int, str]], task: str,
+                     labels: Sequence[str], kind: str = "label") -> None:
+    """InputFileError at the first ``(line, value)`` that is not one of ``labels`` (see closed_set_problem)."""
+    for line, value in values:
+        problem = closed_set_problem(value, task, labels, kind)
+        if problem:
+            raise InputFileError(path, line, problem)
 
 
 def read_tag_sentences(path: str | os.PathLike, *, root: Root = None) -> tuple[list[list[str]], list[int]]:

@@ -2,8 +2,11 @@
 
 Links inside a submission, label or data folder; folders, pipes and unreadable files where a file belongs;
 JSON that Python cannot parse into what is expected; empty gold files; non-ASCII digits; CR line ends;
-``--json`` targets that cannot be written. Every refusal names the file (and line), exits 2 with one line
-through the command line, and never quotes the content of any other file.
+``--json`` targets that cannot be written or lie among the inputs; labels outside the task's set, NUL bytes,
+duplicate JSON keys, QA predictions for no gold question, hard links to any gold file; partial label sets
+(a task's languages are those with a gold file); names with stray commas or given twice. Every refusal
+names the file (and line), exits 2 with one line through the command line, and never quotes the content of
+any other file.
 """
 
 from __future__ import annotations
@@ -271,7 +274,7 @@ def test_empty_or_blank_gold_file_of_every_task_is_refused(tmp_path, task, conte
     spec = TASKS[task]
     lang = spec.languages[0]
     relative = spec.submission_file(lang)
-    family_prediction = {"xnli": "a\n", "pawsx": "1\n", "tatoeba": "1\n", "udpos": "X\n", "panx": "O\n",
+    family_prediction = {"xnli": "neutral\n", "pawsx": "1\n", "tatoeba": "1\n", "udpos": "X\n", "panx": "O\n",
                          "bucc2018": "", "xquad": "{}", "mlqa": "{}", "tydiqa": "{}"}
     write(tmp_path / "pred", relative, family_prediction[task])  # a valid prediction: the gold is at fault
     path = write(tmp_path / "gold", relative, content)
@@ -391,6 +394,7 @@ def test_full_disk_while_writing_json_leaves_nothing_behind(dirs, capsys, monkey
     monkeypatch.setattr(atomic.os, "fsync", full)
     pred, gold = dirs
     out = pred.parent / "out" / "scores.json"
+    out.parent.mkdir()
     code, printed, err = cli(capsys, pred, gold, "--languages", "de", "--json", out)
     assert code == 2
     assert err == f"error: {out}: cannot write the scores (No space left on device)\n"
@@ -503,3 +507,313 @@ def test_corrupt_parquet_copy_is_a_named_error(tmp_path, monkeypatch):
     path = write(tmp_path, "copy/PAWS-X.de/validation-00000-of-00001.parquet", b"PAR1 not parquet PAR1")
     message = refusal(lambda: load_split("pawsx", "de", "dev", source=f"hub:{tmp_path / 'copy'}"), DataFormatError)
     assert message.startswith(f"{path}: not readable as parquet (")
+
+
+# ------------------------------------------------------------------- --json never touches the inputs
+@pytest.mark.parametrize("target, folder", [
+    ("gold/xnli/test-de.tsv", "labels"),
+    ("pred/xnli/test-de.tsv", "predictions"),
+    ("gold/scores.json", "labels"),
+    ("pred", "predictions"),
+])
+def test_json_target_inside_an_input_folder_is_refused_before_scoring(dirs, capsys, target, folder):
+    pred, gold = dirs
+    write(pred, "udpos/test-de.tsv", "FOO\n")  # scoring first would fail on this instead
+    before = (gold / "xnli/test-de.tsv").read_bytes(), (pred / "xnli/test-de.tsv").read_bytes()
+    path = pred.parent / target
+    err = assert_one_line_exit_2(capsys, pred, gold, "--languages", "de", "--json", path)
+    named = pred if folder == "predictions" else gold
+    if path.is_dir():
+        assert err == f"error: {path}: is a folder; expected a file path for the scores (--json)"
+    else:
+        assert err == (f"error: {path}: lies inside the {folder} folder {named}: the scores would overwrite or join "
+                       "the files they score; write them outside both input folders (--json)")
+    assert ((gold / "xnli/test-de.tsv").read_bytes(), (pred / "xnli/test-de.tsv").read_bytes()) == before
+    assert not (gold / "scores.json").exists()
+
+
+def test_json_target_that_is_an_input_file_under_another_name_is_refused(dirs, capsys, tmp_path):
+    pred, gold = dirs
+    before = (gold / "xnli/test-de.tsv").read_bytes()
+    os.link(gold / "xnli/test-de.tsv", tmp_path / "hard.json")
+    err = assert_one_line_exit_2(capsys, pred, gold, "--languages", "de", "--json", tmp_path / "hard.json")
+    assert err == (f"error: {tmp_path / 'hard.json'}: is the input file {gold / 'xnli/test-de.tsv'} under another "
+                   "name (a hard link): writing the scores would replace it; write them outside both input folders "
+                   "(--json)")
+    (tmp_path / "into-gold").symlink_to(gold / "xquad")
+    target = tmp_path / "into-gold" / "test-de.json"
+    err = assert_one_line_exit_2(capsys, pred, gold, "--languages", "de", "--json", target)
+    assert err.startswith(f"error: {target}: lies inside the labels folder {gold}: ")
+    assert (gold / "xnli/test-de.tsv").read_bytes() == before
+
+
+def test_json_target_needs_an_existing_folder(dirs, capsys, tmp_path):
+    pred, gold = dirs
+    target = tmp_path / "absent" / "deeper" / "scores.json"
+    err = assert_one_line_exit_2(capsys, pred, gold, "--languages", "de", "--json", target)
+    assert err == (f"error: {target}: {target.parent}: no such folder: create it first; expected a file path for "
+                   "the scores (--json)")
+    assert not (tmp_path / "absent").exists()
+    code, out, _ = cli(capsys, pred, gold, "--languages", "de", "--json", tmp_path / "scores.json")
+    assert code == 0 and out.endswith(f"scores written to {tmp_path / 'scores.json'}\n")
+
+
+# ------------------------------------------------------------------------- closed label and tag sets
+XNLI = "(contradiction, entailment, neutral)"
+UPOS = "(ADJ, ADP, ADV, AUX, CCONJ, DET, INTJ, NOUN, NUM, PART, PRON, PROPN, PUNCT, SCONJ, SYM, VERB, X)"
+PANX = "(O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC)"
+VALID_FILES = {"xnli": "entailment\nneutral\n", "pawsx": "1\n0\n", "udpos": "DET\nNOUN\n\nVERB\n",
+               "panx": "B-PER\nI-PER\n\nO\n"}
+
+
+@pytest.mark.parametrize("task, line, value, problem", [
+    ("xnli", 1, "ENTAILMENT", f"label 'ENTAILMENT' is not one of xnli's labels {XNLI}; did you mean 'entailment'? "
+                              "labels are case-sensitive"),
+    ("xnli", 2, "2", f"label '2' is not one of xnli's labels {XNLI}; write the label names, not class numbers"),
+    ("xnli", 2, "banana", f"label 'banana' is not one of xnli's labels {XNLI}"),
+    ("xnli", 1, "neutral\tfoo", f"label 'neutral\\tfoo' is not one of xnli's labels {XNLI}; expected the label "
+                                "alone on its line, not 2 tab-separated fields"),
+    ("pawsx", 2, "7", "label '7' is not one of pawsx's labels (0, 1)"),
+    ("udpos", 4, "FOO", f"tag 'FOO' is not one of udpos's tags {UPOS}"),
+    ("udpos", 2, "Hund\tNOUN", f"tag 'Hund\\tNOUN' is not one of udpos's tags {UPOS}; expected the tag alone on "
+                               "its line, not token<TAB>tag"),
+    ("panx", 4, "o", f"tag 'o' is not one of panx's tags {PANX}; did you mean 'O'? tags are case-sensitive"),
+    ("panx", 1, "de:Anna\tB-PER", f"tag 'de:Anna\\tB-PER' is not one of panx's tags {PANX}; expected the tag alone "
+                                  "on its line, not token<TAB>tag"),
+])
+@pytest.mark.parametrize("side", ["pred", "gold"])
+def test_values_outside_the_task_label_set_are_refused_in_predictions_and_gold(dirs, task, line, value, problem, side):
+    for root in dirs:
+        write(root, f"{task}/test-de.tsv", VALID_FILES[task])
+    assert score(*dirs, tasks=[task])[task]  # the valid files score
+    root = dirs[0] if side == "pred" else dirs[1]
+    lines = VALID_FILES[task].split("\n")
+    lines[line - 1] = value
+    path = write(root, f"{task}/test-de.tsv", "\n".join(lines))
+    assert refusal(lambda: score(*dirs, tasks=[task])) == f"{path}:{line}: {problem}"
+
+
+def test_a_long_bad_label_is_cut_short(dirs):
+    path = write(dirs[0], "xnli/test-de.tsv", "neutral\n" + "x" * 500 + "\n")
+    assert refusal(lambda: score(*dirs, tasks=["xnli"])) == (
+        f"{path}:2: label {'x' * 40!r}... is not one of xnli's labels {XNLI}")
+
+
+def test_the_data_readers_refuse_labels_with_the_same_message(tmp_path):
+    path = write(tmp_path, "xnli/dev-de.tsv", "a\tb\tneutral\nc\td\tENTAILMENT\n")
+    assert refusal(lambda: load_split("xnli", "de", "dev", source=tmp_path), DataFormatError) == (
+        f"{path}:2: label 'ENTAILMENT' is not one of xnli's labels {XNLI}; did you mean 'entailment'? labels are "
+        "case-sensitive")
+    path = write(tmp_path, "panx/dev-de.tsv", "de:Berlin\tB-LOC\n\nde:Anna\to\n")
+    assert refusal(lambda: load_split("panx", "de", "dev", source=tmp_path), DataFormatError) == (
+        f"{path}:3: tag 'o' is not one of panx's tags {PANX}; did you mean 'O'? tags are case-sensitive")
+
+
+# ------------------------------------------------------------------------------------- NUL bytes
+NUL_FILES = ["xnli/test-de.tsv", "tatoeba/test-de.tsv", "bucc2018/test-de.tsv", "udpos/test-de.tsv",
+             "xquad/test-de.json"]
+
+
+@pytest.mark.parametrize("relative", NUL_FILES)
+@pytest.mark.parametrize("side", ["pred", "gold"])
+def test_utf16_without_bom_is_refused_not_read_as_utf8(dirs, relative, side):
+    root = dirs[0] if side == "pred" else dirs[1]
+    path = root / relative
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
+    assert refusal(lambda: score(*dirs)) == f"{path}: NUL byte at line 1: is this file UTF-16? expected UTF-8 text"
+
+
+@pytest.mark.parametrize("relative", NUL_FILES)
+@pytest.mark.parametrize("side", ["pred", "gold"])
+def test_a_nul_byte_in_a_line_is_refused_with_its_line(dirs, relative, side):
+    root = dirs[0] if side == "pred" else dirs[1]
+    path = root / relative
+    lines = path.read_bytes().split(b"\n")
+    lines[1] = lines[1] + b"\x00"
+    path.write_bytes(b"\n".join(lines))
+    assert refusal(lambda: score(*dirs)) == f"{path}: NUL byte at line 2: is this file UTF-16? expected UTF-8 text"
+
+
+def test_a_nul_only_line_is_not_a_correct_example(dirs):
+    pred, gold = dirs
+    write(gold, "xnli/test-de.tsv", b"entailment\n\x00\n")
+    path = write(pred, "xnli/test-de.tsv", b"entailment\n\x00\n")
+    assert refusal(lambda: score(pred, gold, tasks=["xnli"])) == (
+        f"{path}: NUL byte at line 2: is this file UTF-16? expected UTF-8 text")
+
+
+@pytest.mark.parametrize("task, split, relative", [
+    ("xnli", "dev", "xnli/dev-de.tsv"),
+    ("udpos", "dev", "udpos/dev-de.tsv"),
+    ("xquad", "test", "xquad/xquad.de.json"),
+    ("bucc2018", "dev", "bucc2018/de-en.dev.de"),
+    ("tatoeba", "test", "tatoeba/tatoeba.deu-eng.deu"),
+])
+def test_the_data_readers_refuse_nul_bytes(data, task, split, relative):
+    path = data / relative
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
+    assert refusal(lambda: load_split(task, "de", split, source=data), DataFormatError) == (
+        f"{path}: NUL byte at line 1: is this file UTF-16? expected UTF-8 text")
+
+
+# ------------------------------------------------------------------------------- duplicate JSON keys
+def test_duplicate_keys_in_qa_predictions_are_refused_with_the_line(dirs):
+    path = write(dirs[0], "xquad/test-de.json", '{\n  "q1": "France",\n  "q2": "Rome",\n  "q1": "Paris"\n}\n')
+    assert refusal(lambda: score(*dirs, tasks=["xquad"])) == (
+        f"{path}:4: key 'q1' appears twice in one JSON object (a JSON reader keeps only the last, silently dropping "
+        "the first); expected a JSON object mapping question ids to answer strings")
+
+
+@pytest.mark.parametrize("text, line, key", [
+    ('{"data": [],\n"data": DATA}', 2, "data"),
+    ('{"data": DATA,\n"version": "1.1",\n"version": "1.1"}', 3, "version"),
+    ('{"data": [{"paragraphs": [{"context": "c",\n "qas": [{"id": "q1", "question": "q",\n "id": "q2",\n'
+     ' "answers": [{"text": "a"}]}]}]}]}', 3, "id"),
+])
+def test_duplicate_keys_in_gold_are_refused_with_the_line(dirs, text, line, key):
+    path = write(dirs[1], "xquad/test-de.json", text.replace("DATA", json.dumps(XQUAD_GOLD["data"])))
+    assert refusal(lambda: score(*dirs, tasks=["xquad"])) == (
+        f"{path}:{line}: key {key!r} appears twice in one JSON object (a JSON reader keeps only the last, silently "
+        "dropping the first); expected SQuAD v1.1 JSON: " + '{"data": [{"paragraphs": [{"context": ..., "qas": '
+        '[{"id", "question", "answers"}]}]}]}')
+
+
+def test_duplicate_keys_in_a_data_file_are_refused(data):
+    path = data / "mlqa/MLQA_V1/test/test-context-de-question-de.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text('{"data": [],\n"data": ' + json.dumps(document["data"]) + "}", encoding="utf-8")
+    message = refusal(lambda: load_split("mlqa", "de", "test", source=data), DataFormatError)
+    assert message.startswith(f"{path}:2: key 'data' appears twice in one JSON object")
+
+
+# ----------------------------------------------------------------------------- QA question ids
+@pytest.mark.parametrize("answers, n", [({"zzz": "a"}, 1), ({"q7": "France", "q8": "Paris"}, 2)])
+def test_qa_predictions_sharing_no_id_with_the_gold_are_refused(dirs, answers, n):
+    path = write(dirs[0], "xquad/test-de.json", answers)
+    assert refusal(lambda: score(*dirs, tasks=["xquad"])) == (
+        f"{path}: none of its {n} question ids is in {dirs[1] / 'xquad/test-de.json'}: is it another task's or "
+        "language's file?")
+
+
+def test_unanswered_and_unknown_question_ids_are_scored_and_counted(dirs, capsys):
+    pred, gold = dirs
+    write(pred, "xquad/test-de.json", {"q1": "France", "q9": "Rome", "q10": "Oslo"})
+    scores = score(pred, gold, tasks=["xquad"])
+    assert scores["xquad"]["exact_match"] == {"de": 50.0}  # q2 unanswered scores 0, as in the reference
+    assert scores["meta"]["unanswered"] == {"xquad": {"de": 1}}
+    assert scores["meta"]["unknown_question_ids"] == {"xquad": {"de": 2}}
+    code, out, _ = cli(capsys, pred, gold, "--tasks", "xquad", "--languages", "de")
+    assert code == 0
+    assert "\ngold questions without a prediction (each scored 0): xquad de 1\n" in out
+    assert "\npredictions for question ids not in the gold (ignored): xquad de 2\n" in out
+    write(pred, "xquad/test-de.json", {})  # nothing answered: every gold question scores 0, and is counted
+    scores = score(pred, gold, tasks=["xquad"])
+    assert scores["xquad"]["f1"] == {"de": 0.0} and scores["meta"]["unanswered"] == {"xquad": {"de": 2}}
+    write(pred, "xquad/test-de.json", {"q1": "France", "q2": "Paris"})
+    assert score(pred, gold, tasks=["xquad"])["meta"]["unanswered"] == {}
+
+
+# ------------------------------------------------------------------ hard links to any gold file
+@pytest.mark.parametrize("gold_file", ["udpos/test-de.tsv", "xnli/test-fr.tsv", "notes/copy.tsv"])
+def test_prediction_hard_linked_to_any_file_of_the_labels_folder_is_refused(dirs, gold_file):
+    pred, gold = dirs
+    target = write(gold, gold_file, "entailment\ncontradiction\n")
+    (pred / "xnli/test-de.tsv").unlink()
+    os.link(target, pred / "xnli/test-de.tsv")
+    assert refusal(lambda: score(pred, gold, tasks=["xnli"])) == (
+        f"{pred / 'xnli/test-de.tsv'}: is the gold file {target} itself (a hard link); submit predictions")
+
+
+def test_a_predictions_folder_inside_the_labels_folder_is_not_taken_for_gold(tmp_path):
+    gold = tmp_path / "gold"
+    write(gold, "xnli/test-de.tsv", "entailment\ncontradiction\n")
+    write(gold, "submission/xnli/test-de.tsv", "entailment\nneutral\n")
+    assert score_submission(gold / "submission", gold)["xnli"]["accuracy"] == {"de": 50.0}
+
+
+# ------------------------------------------------------- partial submissions: languages of the gold
+def test_a_task_is_scored_on_the_languages_its_gold_files_cover(tmp_path, capsys):
+    pred, gold = tmp_path / "pred", tmp_path / "gold"
+    for lang in ("de", "en", "fr"):  # pawsx has seven languages; the gold holds three
+        write(gold, f"pawsx/test-{lang}.tsv", "1\n0\n")
+        write(pred, f"pawsx/test-{lang}.tsv", "1\n1\n" if lang == "en" else "1\n0\n")
+    write(pred, "pawsx/test-ko.tsv", "1\n")  # a prediction without gold is not scored
+    scores = score_submission(pred, gold)
+    assert scores["pawsx"]["accuracy"] == {"de": 100.0, "en": 50.0, "fr": 100.0}
+    assert scores["meta"]["partial_tasks"] == ["pawsx"] and "classification" not in scores
+    assert scores["meta"]["skipped_languages"] == {"pawsx": {lang: "no gold file" for lang in ("es", "ja", "ko", "zh")}}
+    code, out, _ = cli(capsys, pred, gold)
+    assert code == 0
+    assert "\npawsx     acc   83.33    3/7" in out
+    assert "\npartial tasks (no group or XTREME score), languages without a gold file: pawsx es ja ko zh\n" in out
+    (pred / "pawsx/test-fr.tsv").unlink()  # a gold language without its prediction is never a silent 0
+    assert refusal(lambda: score_submission(pred, gold), MissingInputFile) == (
+        f"{pred / 'pawsx/test-fr.tsv'}: missing file: expected one label a line")
+
+
+def test_a_requested_language_needs_its_gold_file(tmp_path):
+    pred, gold = tmp_path / "pred", tmp_path / "gold"
+    write(gold, "pawsx/test-de.tsv", "1\n")
+    write(pred, "pawsx/test-de.tsv", "1\n")
+    write(pred, "pawsx/test-fr.tsv", "1\n")
+    assert refusal(lambda: score_submission(pred, gold, languages=["de", "fr"]), MissingInputFile) == (
+        f"{gold / 'pawsx/test-fr.tsv'}: missing file: expected one label a line")
+    assert score_submission(pred, gold, languages=["de"])["meta"]["skipped_languages"] == {}
+
+
+def test_a_task_folder_without_any_gold_file_is_refused(tmp_path):
+    pred, gold = tmp_path / "pred", tmp_path / "gold"
+    write(pred, "pawsx/test-de.tsv", "1\n")
+    write(gold, "pawsx/README.txt", "labels are elsewhere\n")
+    assert refusal(lambda: score_submission(pred, gold)) == (
+        f"{gold / 'pawsx'}: no gold file: expected pawsx/test-{{lang}}.tsv for one or more of de en es fr ja ko zh")
+
+
+def test_a_linked_gold_language_file_is_refused_not_skipped(dirs):
+    pred, gold = dirs
+    relink(gold / "xnli/test-de.tsv", gold.parent / "secret.txt")
+    assert refusal(lambda: score_submission(pred, gold)).startswith(f"{gold / 'xnli/test-de.tsv'}: a symbolic link;")
+
+
+# ---------------------------------------------------------------------------- names a user types
+def test_a_file_where_a_requested_task_folder_belongs_is_named(dirs, capsys):
+    pred, gold = dirs
+    write(pred, "mlqa", "not a folder\n")
+    err = assert_one_line_exit_2(capsys, pred, gold, "--tasks", "mlqa")
+    assert err == f"error: {pred / 'mlqa'}: a file where a folder was expected"
+
+
+@pytest.mark.parametrize("typed", [" xnli", "xnli,", " XNLI , ", "xtreme_xnli,"])
+def test_surrounding_space_and_a_trailing_comma_are_ignored(dirs, capsys, typed):
+    code, out, err = cli(capsys, *dirs, "--tasks", typed, "--languages", "de,")
+    assert (code, err) == (0, "")
+    assert "\nxnli     acc   50.00   1/15" in out
+
+
+@pytest.mark.parametrize("flag, typed, message", [
+    ("--tasks", "xnli,,udpos", "--tasks 'xnli,,udpos' has an empty name: give names separated by single commas"),
+    ("--tasks", ",xnli", "--tasks ',xnli' has an empty name: give names separated by single commas"),
+    ("--tasks", "xnli,xnli", "--tasks 'xnli,xnli' names 'xnli' twice: give each name once"),
+    ("--tasks", "xnli, XNLI", "--tasks 'xnli, XNLI' names 'XNLI' twice: give each name once"),
+    ("--tasks", "xnli,xtreme_xnli", "--tasks 'xnli,xtreme_xnli' names xnli twice ('xnli', 'xtreme_xnli'): give each "
+                                    "name once"),
+    ("--languages", "de,,en", "--languages 'de,,en' has an empty name: give names separated by single commas"),
+    ("--languages", "de,deu", "--languages 'de,deu' names de twice ('de', 'deu'): give each name once"),
+])
+def test_empty_names_and_duplicates_are_refused(dirs, capsys, flag, typed, message):
+    assert assert_one_line_exit_2(capsys, *dirs, flag, typed) == f"error: {message}"
+
+
+def test_xtreme_tasks_family_reads_names_as_the_lists_do(capsys):
+    assert main(["tasks", "--family", "tagging"]) == 0
+    expected = capsys.readouterr().out
+    for typed in (" tagging", "tagging,", " Tagging ,"):
+        assert main(["tasks", "--family", typed]) == 0
+        assert capsys.readouterr().out == expected
+    assert main(["tasks", "--family", "tagging,qa"]) == 2
+    assert capsys.readouterr().err == (
+        "xtreme tasks: --family takes one family, got 2 ('tagging,qa')\nvalid in --family: classification, tagging, "
+        "qa, retrieval, pair_classification, bitext_mining, parallel_retrieval\n")
+    assert main(["tasks", "--family", "tagging,,"]) == 2
+    assert capsys.readouterr().err == (
+        "xtreme tasks: --family 'tagging,,' has an empty name: give names separated by single commas\n")

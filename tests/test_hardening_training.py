@@ -560,3 +560,13 @@ def test_unreadable_json_lines_are_named(tmp_path):
     path.write_text('{"ctx": "x", "endings": ["a"], "label": ' + "9" * 5000 + "}\n", encoding="utf-8")
     with pytest.raises(TaskDataError, match=r"hellaswag.jsonl:1: JSON that cannot be read"):
         read_hellaswag_jsonl(path, "hellaswag", "en")
+
+
+def test_a_repeated_key_in_a_json_line_is_named(tmp_path):
+    from training.intermediate_tasks import TaskDataError, read_hellaswag_jsonl
+
+    path = tmp_path / "hellaswag.jsonl"
+    path.write_text('{"ctx": "x", "endings": ["a", "b"], "label": 0, "label": 1}\n', encoding="utf-8")
+    with pytest.raises(TaskDataError) as err:
+        read_hellaswag_jsonl(path, "hellaswag", "en")
+    assert str(err.value) == f"{path}:1: key 'label' given twice in one object; expected one object a line"

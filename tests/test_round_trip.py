@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from evaluators.benchmark import TASKS
+from evaluators.benchmark import GROUPS, TASKS
 from evaluators.submission import score_submission
 from harness_tasks.cli import main
 from harness_tasks.readers import SAMPLE_DATA_DIR, load_split
@@ -73,3 +73,25 @@ def test_tatoeba_predictions_follow_the_sorted_english_file(sample_run):
         labels = (LABELS / "tatoeba" / f"test-{lang}.tsv").read_text(encoding="utf-8").split()
         assert list(corpus.gold) == [int(x) for x in labels]
         assert read_tatoeba(SAMPLE_DATA_DIR, language=lang, form="sorted").gold == corpus.gold
+
+
+def test_one_call_scores_the_whole_sample_submission_as_the_run_did(sample_run, capsys):
+    # The sample holds three languages a task: each task is scored on the languages its gold files cover,
+    # reported as partial, in one call without --tasks or --languages.
+    out, section = sample_run
+    scored = score_submission(out / "submission", LABELS)
+    assert scored["meta"]["partial_tasks"] == list(TASKS) and scored["meta"]["complete_tasks"] == []
+    assert scored["meta"]["skipped_languages"] == {
+        task: {lang: "no gold file" for lang in TASKS[task].languages if lang not in langs}
+        for task, langs in SAMPLE_LANGUAGES.items()
+    }
+    assert "all_task" not in scored and not set(GROUPS) & set(scored)
+    for task in TASKS:
+        expected = dict(numeric_leaves(section["tasks"][task]))
+        actual = dict(numeric_leaves(scored[task]))
+        assert set(actual) == set(expected), task
+        for path, value in expected.items():
+            assert math.isclose(actual[path], value, rel_tol=0, abs_tol=1e-9), (task, path, actual[path], value)
+    assert main(["score-submission", str(out / "submission"), str(LABELS)]) == 0
+    assert "partial tasks (no group or XTREME score), languages without a gold file: pawsx es fr ja ko; " in (
+        capsys.readouterr().out)

@@ -174,11 +174,11 @@ def test_missing_heads_are_skipped_and_nothing_to_run_fails(tiny_models, tmp_pat
     bundle = tmp_path / "bundle"
     shutil.copytree(tiny_models.head("xnli"), bundle / "xnli")
     (bundle / "manifest.json").write_text('{"format": 1, "checkpoints": {"xnli": {"seed": 0}}}', encoding="utf-8")
-    assert main(["score", "--model", str(bundle), "--output", str(tmp_path / "out"), "--tasks", "tatoeba"]) == 1
-    section = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))["xtreme"]
-    assert section["skipped_tasks"] == {"tatoeba": f"no 'encoder' head in bundle {bundle}"}
-    assert section["manifest"] == {"format": 1, "checkpoints": {"xnli": {"seed": 0}}}
-    assert "no task could run" in capsys.readouterr().err
+    assert main(["score", "--model", str(bundle), "--output", str(tmp_path / "out"), "--tasks", "tatoeba"]) == 2
+    err = capsys.readouterr().err
+    assert f"skipping tatoeba: no 'encoder' head in bundle {bundle}" in err
+    assert err.splitlines()[-1] == "xtreme score: no task could run (see the reasons above); nothing was written"
+    assert not (tmp_path / "out" / "results.json").exists()  # an empty results.json would pass for a run
 
 
 def _bucc_de(tiny_models, out, *flags):

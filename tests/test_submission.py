@@ -32,10 +32,10 @@ def squad(qas):
 
 def test_classification_task_alone_gives_task_and_group_only(dirs):
     pred, gold = dirs
-    for task in ("xnli", "pawsx"):
+    for task, (a, b) in (("xnli", ("neutral", "entailment")), ("pawsx", ("0", "1"))):
         for lang in TASKS[task].languages:
-            write(gold, f"{task}/test-{lang}.tsv", "a\nb\nc\nd\n")
-            write(pred, f"{task}/test-{lang}.tsv", "a\nb\nx\nd\n" if lang == "en" else "a\nb\nc\nd\n")
+            write(gold, f"{task}/test-{lang}.tsv", f"{a}\n{b}\n{a}\n{a}\n")
+            write(pred, f"{task}/test-{lang}.tsv", f"{a}\n{b}\n{b}\n{a}\n" if lang == "en" else f"{a}\n{b}\n{a}\n{a}\n")
     scores = score_submission(pred, gold)
     assert scores["xnli"]["accuracy"]["en"] == 75.0
     assert scores["xnli"]["avg_accuracy"] == pytest.approx((14 * 100 + 75) / 15, abs=1e-12)
@@ -47,8 +47,8 @@ def test_classification_task_alone_gives_task_and_group_only(dirs):
 
 def test_languages_subset_is_scored_but_not_complete(dirs):
     pred, gold = dirs
-    write(gold, "xnli/test-de.tsv", "a\nb\n")
-    write(pred, "xnli/test-de.tsv", "a\na\n")
+    write(gold, "xnli/test-de.tsv", "neutral\nentailment\n")
+    write(pred, "xnli/test-de.tsv", "neutral\nneutral\n")
     scores = score_submission(pred, gold, languages=["de"])
     assert scores["xnli"]["accuracy"] == {"de": 50.0}
     assert "classification" not in scores

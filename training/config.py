@@ -186,7 +186,7 @@ def load_config(path: str | Path) -> ExperimentConfig:
         raise ConfigError(f"{path}:{line}: not UTF-8 (byte 0x{data[err.start]:02x}); save the config as UTF-8") from None
     try:
         raw = yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as err:
+    except _DuplicateYamlKey as err:
         raise ConfigError(f"{path}:{err.line}: duplicate key {_show(err.key)} (first at line {err.first}); each key"
                           " may appear only once in a mapping") from None
     except _BadValue as err:
@@ -203,7 +203,7 @@ def load_config(path: str | Path) -> ExperimentConfig:
     return parse_config(raw, source=str(path))
 
 
-class _DuplicateKey(Exception):
+class _DuplicateYamlKey(Exception):
     def __init__(self, key, first: int, line: int) -> None:
         super().__init__(key)
         self.key, self.first, self.line = key, first, line
@@ -242,7 +242,7 @@ def _unique_key_loader():
                         line = key_node.start_mark.line + 1
                         try:
                             if key in seen:
-                                raise _DuplicateKey(key, seen[key], line)
+                                raise _DuplicateYamlKey(key, seen[key], line)
                             seen[key] = line
                         except TypeError:  # an unhashable key: PyYAML's own error says so
                             continue

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from evaluators.json_input import DuplicateKeyError, unique_keys
 from harness_tasks.readers._text import read_text
 from harness_tasks.readers.errors import DataFormatError, MissingDataError
 from harness_tasks.readers.qa import read_squad_json as read_squad_file
@@ -70,7 +71,10 @@ def _jsonl(path: Path) -> Iterable[tuple[int, dict]]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            # The scoring layer's hook: a repeated key is an error, not "the last one wins".
+            obj = json.loads(line, object_pairs_hook=unique_keys)
+        except DuplicateKeyError as err:
+            raise TaskDataError(f"{path}:{number}: {err}; expected one object a line") from None
         except json.JSONDecodeError as err:
             raise TaskDataError(f"{path}:{number}: not valid JSON ({err.msg}); expected one object a line") from None
         except (ValueError, RecursionError):  # a 5,000-digit integer, or nesting deeper than Python's stack

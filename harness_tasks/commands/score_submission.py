@@ -28,7 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
              "XTREME score needs all)",
     )
     parser.add_argument("--per-language", action="store_true", help="also print one table per task")
-    parser.add_argument("--json", metavar="OUT", help="write the scores as JSON (the reference's keys) to OUT")
+    parser.add_argument(
+        "--json", metavar="OUT",
+        help="write the scores as JSON (the reference's keys) to OUT, a file outside both input folders in an "
+             "existing folder (default: not written)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
     from harness_tasks.atomic import write_json_atomic
     from leaderboards.report import language_table, task_table
 
-    if args.json and _not_a_file_path(args.json):  # before scoring: a typo must not cost a whole run
-        print(f"error: {args.json}: {_not_a_file_path(args.json)}; expected a file path for the scores (--json)",
-              file=sys.stderr)
+    problem = args.json and json_target_problem(args.json, args.predictions, args.labels)
+    if problem:  # before scoring: a typo must not cost a whole run, nor the scores overwrite an input
+        print(f"error: {args.json}: {problem}", file=sys.stderr)
         return 2
     try:
         # Names are checked before any file is read: one that selects nothing must not pass as an empty score.
@@ -68,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
                 print(language_table(scores, task))
     if skipped:
         print("\nnot scored: " + ", ".join(f"{task} ({why})" for task, why in skipped.items()))
+    coverage = coverage_lines(scores["meta"])
+    if coverage:
+        print("\n" + "\n".join(coverage))
     print(f"\ntagging mode: {args.tagging_mode}; QA mode: {args.qa_mode}")
     if args.json:
         try:
@@ -83,40 +90,90 @@ def check_requested_tasks_present(tasks: list[str] | None, *folders: str) -> Non
     """A task named in --tasks must be scored: a CI gate asking for it must not pass on its absence.
 
     Checked before scoring anything (the answer does not depend on the other tasks); a folder that is not
-    there at all is left to score_submission, which says so.
+    there at all is left to score_submission, which says so. A file, link or pipe where the task's folder
+    belongs is named as what it is.
     """
     from pathlib import Path
 
     from evaluators.errors import InputFileError
+    from evaluators.safe_files import folder_present
 
     folders = [Path(folder) for folder in folders]
     if not all(folder.is_dir() for folder in folders):
         return
     for task in tasks or ():
         for folder in folders:
-            if not (folder / task).is_dir():
+            if not folder_present(folder / task, root=folder):
                 raise InputFileError(folder / task, None, f"missing folder: --tasks asks for {task} "
                                                           "(leave out --tasks to score the tasks present)")
 
 
-def _not_a_file_path(path: str) -> str | None:
-    """Why the scores cannot be written at ``path`` (a folder or device there, a file where a folder belongs)."""
+def json_target_problem(path: str, predictions: str, labels: str) -> str | None:
+    """Why the scores cannot be written at ``path`` (--json), or None; checked before anything is scored.
+
+    Refused: a folder, pipe or device there; a parent folder that does not exist (a typo must not create
+    folders) or is a file; a path inside either input folder or an existing input file under another name
+    (a hard link, or a link resolving into a folder), which the scores would overwrite or join.
+    """
     import os
     import stat
     from pathlib import Path
 
+    from evaluators.safe_files import regular_file_ids
+
+    suffix = "expected a file path for the scores (--json)"
     target = Path(path)
-    for entry in (target, *target.parents):
-        try:
-            mode = os.stat(entry).st_mode
-        except OSError:
-            continue  # not there (yet): the writer creates missing folders
-        if entry == target:
-            if stat.S_ISREG(mode):
-                return None
-            return "is a folder" if stat.S_ISDIR(mode) else "is not a regular file (a device, pipe or socket)"
-        return None if stat.S_ISDIR(mode) else f"{entry} is a file, not a folder"
+    try:
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):  # the second: a file on the way, named below
+        mode = None
+    except OSError as err:
+        return f"cannot be checked ({err.strerror or err}); {suffix}"
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "is a folder" if stat.S_ISDIR(mode) else "is not a regular file (a device, pipe or socket)"
+        return f"{kind}; {suffix}"
+    if mode is None:
+        parent = target.parent
+        for entry in (parent, *parent.parents):
+            if os.path.lexists(entry):
+                if not os.path.isdir(entry):
+                    return f"{entry} is a file, not a folder; {suffix}"
+                if entry != parent:
+                    return f"{parent}: no such folder: create it first; {suffix}"
+                break
+    resolved = target.resolve()
+    for name, folder in (("predictions", predictions), ("labels", labels)):
+        if not os.path.isdir(folder):
+            continue  # the scorer names a missing input folder
+        root = Path(folder).resolve()
+        if resolved == root or root in resolved.parents:
+            return (f"lies inside the {name} folder {folder}: the scores would overwrite or join the files they "
+                    f"score; write them outside both input folders (--json)")
+        if mode is not None:
+            info = os.stat(target)
+            same = regular_file_ids(folder).get((info.st_dev, info.st_ino))
+            if same is not None:
+                return (f"is the input file {same} under another name (a hard link): writing the scores would "
+                        f"replace it; write them outside both input folders (--json)")
     return None
+
+
+def coverage_lines(meta: dict) -> list[str]:
+    """What was scored short of the benchmark or the gold, one printed line each (details in the JSON meta)."""
+    def listing(counts: dict[str, dict]) -> str:
+        return "; ".join(f"{task} " + ", ".join(f"{lang} {n}" for lang, n in langs.items())
+                         for task, langs in counts.items())
+
+    lines = []
+    if meta["skipped_languages"]:
+        lines.append("partial tasks (no group or XTREME score), languages without a gold file: " + "; ".join(
+            f"{task} {' '.join(langs)}" for task, langs in meta["skipped_languages"].items()))
+    if meta["unanswered"]:
+        lines.append("gold questions without a prediction (each scored 0): " + listing(meta["unanswered"]))
+    if meta["unknown_question_ids"]:
+        lines.append("predictions for question ids not in the gold (ignored): "
+                     + listing(meta["unknown_question_ids"]))
+    return lines
 
 
 def _nothing_scored(args: argparse.Namespace, scores: dict, skipped: dict[str, str]) -> str | None:

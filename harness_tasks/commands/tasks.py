@@ -81,7 +81,7 @@ def format_table(entries: list[dict]) -> str:
 def run(args: argparse.Namespace) -> int:
     from evaluators.names import UnknownNameError, resolve_choice
 
-    if args.benchmark.lower().replace("-", "").replace("_", "") == "xtremer":
+    if args.benchmark.strip().rstrip(",").strip().lower().replace("-", "").replace("_", "") == "xtremer":
         print(f"xtreme tasks: --benchmark {args.benchmark}: XTREME-R cannot be run yet; valid in --benchmark: "
               f"{', '.join(BENCHMARKS)}", file=sys.stderr)
         return 2

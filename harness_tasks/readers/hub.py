@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluators.benchmark import PANX_LABELS, PAWSX_LABELS, TATOEBA_ISO3, UPOS_LABELS, XNLI_LABELS
+from evaluators.submission_files import closed_set_problem
 from harness_tasks.records import Answer, BitextCorpus, PairExample, ParallelSentences, QAExample, TaggedSentence
 
 from ._text import check_file
@@ -192,8 +193,9 @@ def convert(ds, dataset: str, language: str, split: str, where: HubSplit):
                 label = names[raw] if 0 <= raw < len(names) else None
             else:
                 label = None if raw in (None, "") else str(raw).strip()
-            if label is not None and label not in labels:
-                raise DataFormatError(f"{name} row {i}: label {label!r} is not one of {dataset}'s labels ({', '.join(labels)})")
+            problem = None if label is None else closed_set_problem(label, dataset, labels)
+            if problem:
+                raise DataFormatError(f"{name} row {i}: {problem}")
             out.append(PairExample(id=f"{dataset}.{split}.{language}.{len(out)}", sentence1=row[cols[0]],
                                    sentence2=row[cols[1]], label=label, language=language))
         return out
@@ -207,9 +209,9 @@ def convert(ds, dataset: str, language: str, split: str, where: HubSplit):
             if any(not 0 <= t < len(names) for t in indices):
                 raise DataFormatError(f"{name} row {i}: tag index out of range; expected 0..{len(names) - 1}")
             tags = tuple(names[t] if isinstance(t, int) else str(t) for t in row[column])
-            bad = [t for t in tags if t not in fallback]
-            if bad:
-                raise DataFormatError(f"{name} row {i}: tag {bad[0]!r} is not one of {dataset}'s tags")
+            problem = next(filter(None, (closed_set_problem(t, dataset, fallback, kind="tag") for t in tags)), None)
+            if problem:
+                raise DataFormatError(f"{name} row {i}: {problem}")
             try:
                 out.append(TaggedSentence(id=f"{dataset}.{split}.{language}.{len(out)}",
                                           tokens=tuple(row["tokens"]), tags=tags, language=language))

@@ -15,6 +15,7 @@ import csv
 import io
 from pathlib import Path
 
+from evaluators.submission_files import closed_set_problem
 from harness_tasks.records import PairExample
 
 from ._text import read_text
@@ -48,10 +49,9 @@ def read_pair_tsv(
             line = reader.line_num
             if len(row) == 3 or (allow_unlabelled and len(row) == 2):
                 label = row[2].strip() if len(row) == 3 else None
-                if label is not None and label not in labels:
-                    raise DataFormatError(
-                        f"{path}:{line}: label {label!r} is not one of {task}'s labels ({', '.join(labels)})"
-                    )
+                problem = None if label is None else closed_set_problem(label, task, labels)
+                if problem:
+                    raise DataFormatError(f"{path}:{line}: {problem}")
                 examples.append(
                     PairExample(
                         id=f"{task}.{split}.{language}.{len(examples)}",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evaluators.submission_files import closed_set_problem
 from harness_tasks.records import TaggedSentence
 
 from ._text import read_lines
@@ -75,10 +76,9 @@ def read_tagged_tsv(
             token, tag = fields[0], None
         elif len(fields) == 2:
             token, tag = fields[0], fields[1].strip()
-            if tag not in labels:
-                raise DataFormatError(
-                    f"{path}:{number}: tag {tag!r} is not one of {task}'s tags ({', '.join(labels)})"
-                )
+            problem = closed_set_problem(tag, task, labels, kind="tag")
+            if problem:
+                raise DataFormatError(f"{path}:{number}: {problem}")
         else:
             raise DataFormatError(f"{path}:{number}: expected 2 tab-separated fields (token, tag), got {len(fields)}")
         if strip_language_prefix and token.startswith(prefix) and len(token) > len(prefix):
