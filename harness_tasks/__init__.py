@@ -39,20 +39,27 @@ def task_manager(data: str | None = None, split: str = "test", *, include_defaul
     languages the data holds and record the others under ``absent_languages``. ``include_defaults``
     also indexes lm-eval's own tasks (12-14 s); ``include_path`` adds task folders of yours.
     Registers the ``xtreme-encoder`` model too.
+
+    Settings are checked here, before lm-eval loads: an unknown one is a TypeError, a bad value (a split
+    other than test/dev, a data folder that does not exist, ...) an ``XtremeTaskError`` (a ValueError).
     """
     import difflib
+    import os
 
-    from harness_tasks.tasks import TASK_SETTINGS, TASKS_DIR
+    from harness_tasks.tasks import TASK_SETTINGS, TASKS_DIR, XtremeTaskError, settings_problem
 
     unknown = sorted(set(settings) - set(TASK_SETTINGS))
     if unknown:
         hints = [f"{name!r}" + (f" (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(
             name, TASK_SETTINGS, n=1)) else "") for name in unknown]
         raise TypeError(f"task_manager(): unknown setting {', '.join(hints)}; known: {', '.join(TASK_SETTINGS)}")
+    metadata = {"data": os.fspath(data) if isinstance(data, os.PathLike) else data, "split": split, **settings}
+    problem = settings_problem(metadata)
+    if problem:  # a typo fails here, not inside simple_evaluate after the model is built
+        raise XtremeTaskError(f"task_manager(): {problem}")
     register_model()
     from harness_tasks.tasks.manager import XtremeTaskManager
 
-    metadata = {"data": data, "split": split, **settings}
     paths = [str(TASKS_DIR)]
     if include_path is not None:
         paths += [str(p) for p in (include_path if isinstance(include_path, list | tuple) else [include_path])]

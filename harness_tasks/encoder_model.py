@@ -31,6 +31,7 @@ no forward pass, whichever task, split or BUCC subset it comes from.
 from __future__ import annotations
 
 import logging
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -61,12 +62,6 @@ def parse_task_name(name: str | None) -> tuple[str, str]:
     return task, language
 
 
-def _as_bool(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes")
-    return bool(value)
-
-
 @register_model("xtreme-encoder")
 class XtremeEncoder(LM):
     def __init__(
@@ -91,36 +86,47 @@ class XtremeEncoder(LM):
         **paths,
     ) -> None:
         super().__init__()
-        from harness_tasks.inference.loading import pick_device, pick_dtype
-        from harness_tasks.tasks import TASK_SETTINGS
+        import inspect
 
+        from harness_tasks import model_args as args
+        from harness_tasks.inference.loading import pick_device, pick_dtype
+        from harness_tasks.tasks import TASK_SETTINGS, settings_problem
+
+        # Every argument is checked before anything loads (harness_tasks.model_args): ModelArgsError, or
+        # CheckpointError for a checkpoint path that does not exist, each one line.
         # data, split, ...: task settings. lm-eval's command line hands --model_args to the tasks as well;
         # kept here only to refuse requests from tasks built with other settings (see _dispatch).
         self.task_settings = {key: paths.pop(key) for key in TASK_SETTINGS if key in paths}
-        known = set(bundle_layout.HEAD_FOR_TASK) | set(bundle_layout.HEAD_KIND)
-        unknown = sorted(set(paths) - known)
-        if unknown:
-            raise TypeError(f"xtreme-encoder: unknown model_args {unknown}; paths may be given for "
-                            f"{', '.join(sorted(known))}")
+        own = [name for name in inspect.signature(XtremeEncoder.__init__).parameters if name not in ("self", "paths")]
+        args.unknown_args(paths, [*own, *TASK_SETTINGS], set(bundle_layout.HEAD_FOR_TASK) | set(bundle_layout.HEAD_KIND))
+        problem = settings_problem(self.task_settings)
+        if problem:
+            raise args.ModelArgsError(f"{args.MODEL}: {problem}")
         if pretrained and not paths.get("encoder"):
             paths["encoder"] = pretrained
-        self.bundle = str(bundle) if bundle else None
-        self.paths = {k: str(v) for k, v in paths.items() if v}
-        self.layer = None if layer in (None, "", "default") else int(layer)
-        if pooling not in ("mean", "cls"):
-            raise ValueError(f"pooling {pooling!r}: expected 'mean' or 'cls'")
-        self.pooling = pooling
-        self.max_length = int(max_length) if max_length else None
-        self.doc_stride = int(doc_stride)
-        self.max_query_length = int(max_query_length)
-        self.max_answer_length = int(max_answer_length)
-        self.n_best = int(n_best)
-        # lm-eval passes "auto" or None by default: a fixed size is what dynamic padding needs.
-        self.batch_size = int(batch_size) if str(batch_size).isdigit() else 32
-        self._device = pick_device(device)
-        self.dtype = pick_dtype(dtype, self._device)
-        self.allow_pickle = _as_bool(allow_pickle)
-        self.trust_remote_code = _as_bool(trust_remote_code)
+        self.bundle = args.bundle_path(bundle) if bundle else None
+        self.paths = {k: args.checkpoint_path(k, v) for k, v in paths.items() if v}
+        self.layer = args.optional_number("layer", layer, 0, unset=(None, "", "default"))
+        self.pooling = args.choice("pooling", pooling, ("mean", "cls"))
+        self.max_length = args.optional_number("max_length", max_length, 1)
+        self.doc_stride = args.whole_number("doc_stride", doc_stride, 1)
+        self.max_query_length = args.whole_number("max_query_length", max_query_length, 1)
+        self.max_answer_length = args.whole_number("max_answer_length", max_answer_length, 1)
+        self.n_best = args.whole_number("n_best", n_best, 1)
+        self.batch_size = args.batch_size(batch_size)
+        try:
+            self._device = pick_device(None if device is None else str(device))
+        except RuntimeError as err:  # torch: "Expected one of cpu, cuda, ... device type at start of ..."
+            raise args.ModelArgsError(f"{args.MODEL}: device {device!r}: expected auto, cpu, cuda, cuda:N or "
+                                      f"another device torch knows ({str(err).splitlines()[0]})") from None
+        try:
+            self.dtype = pick_dtype(dtype, self._device)
+        except ValueError as err:
+            raise args.ModelArgsError(f"{args.MODEL}: {err}") from None
+        self.allow_pickle = args.flag("allow_pickle", allow_pickle)
+        self.trust_remote_code = args.flag("trust_remote_code", trust_remote_code)
+        if cache_dir and os.path.exists(cache_dir) and not os.path.isdir(cache_dir):
+            raise args.ModelArgsError(f"{args.MODEL}: cache_dir {cache_dir}: a file, not a folder")
         from harness_tasks.bundle_check import manifest_label_maps
         from harness_tasks.label_maps import parse_label_maps
 
@@ -232,6 +238,12 @@ class XtremeEncoder(LM):
         from harness_tasks.inference.embedding import default_layer
 
         if self.layer is not None:
+            top = model.config.num_hidden_layers
+            if self.layer > top:  # checked before any forward pass (see _dispatch)
+                from harness_tasks.model_args import MODEL, ModelArgsError
+
+                raise ModelArgsError(f"{MODEL}: layer {self.layer}: {getattr(model, 'name_or_path', 'the encoder')} "
+                                     f"has hidden states 0 to {top}")
             return self.layer, "given"
         return default_layer(model.config)
 

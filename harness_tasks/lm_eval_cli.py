@@ -3,9 +3,22 @@
 The stock `lm_eval` command imports no third-party code, so it cannot see our model. Order matters:
 lm-eval's built-in models are registered first (registering ours before would make lm-eval skip its
 own lazy registration), then ours, then lm-eval's CLI runs. Unless the command line names an
---include_path, the XTREME task folder is added so `--tasks xtreme_xnli` works as is, and the task names
-that start with ``xtreme`` are checked against it first: lm-eval itself answers an unknown one with a
-traceback, we with the closest valid name and exit 2.
+--include_path, the XTREME task folder is added so `--tasks xtreme_xnli` works as is.
+
+The command line is read by lm-eval's own parser (so every option form it takes, abbreviations included,
+is read the same) and, when the XTREME folder is the one searched, checked before lm-eval loads its tasks
+(seconds), each problem one line and exit 2 where lm-eval would print a traceback (harness_tasks.tasks.
+selection): a task name starting with ``xtreme`` that the folder lacks (with the closest valid name); a
+group asked for together with something it holds (``xtreme_xnli,xtreme``: refused, not silently
+deduplicated, since the two requests disagree about what is scored); ``--limit`` or ``--samples`` with BUCC
+or Tatoeba, which need every sentence, and ``--limit 0``; task settings (``split=``, ``data=``, ...) in
+--model_args/--metadata; ``batch_size``/``device`` given both in --model_args and by lm-eval;
+``--apply_chat_template``, which an encoder cannot honour. (``--num_fewshot N`` is refused by the tasks: the
+scores are zero-shot.)
+The --tasks lists are read as `xtreme score` reads its lists (evaluators.names.split_names): names
+stripped, one trailing comma ignored, an empty name between commas refused; lm-eval is handed the names
+exactly as checked. Errors of our model's arguments (harness_tasks.model_args), tasks, data and
+checkpoints are one line and exit 2 too; Ctrl-C prints ``interrupted`` and exits 130.
 
 Also, for what lm-eval's own command would get wrong with our tasks:
 - tasks load through harness_tasks.tasks.manager's task manager, so the ``xtreme_<task>`` and ``xtreme``
@@ -20,10 +33,16 @@ Also, for what lm-eval's own command would get wrong with our tasks:
 
 from __future__ import annotations
 
+import argparse
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from io import StringIO
 
 COMMANDS_WITH_TASKS = ("run", "ls", "validate")
+MODEL = "xtreme-encoder"
+# What lm-eval's command line passes to every model itself (run.py: --batch_size defaults to 1), so the same
+# key in --model_args ends in "got multiple values for keyword argument".
+PASSED_BY_LM_EVAL = {"batch_size": "--batch_size", "max_batch_size": "--max_batch_size", "device": "--device"}
 
 
 def with_include_path(argv: list[str]) -> list[str]:
@@ -36,37 +55,68 @@ def with_include_path(argv: list[str]) -> list[str]:
     return argv
 
 
-def option_values(argv: list[str], *names: str) -> list[str]:
-    """The values given to the options ``names`` (each ``--opt value...`` or ``--opt=value``)."""
-    values: list[str] = []
-    taking = False
-    for arg in argv:
-        if arg in names:
-            taking = True
-        elif any(arg.startswith(f"{name}=") for name in names):
-            values.append(arg.split("=", 1)[1])
-            taking = False
-        elif arg.startswith("-"):
-            taking = False
-        elif taking:
-            values.append(arg)
-    return values
+class TaskList(argparse.Action):
+    """lm-eval's --tasks action (it splits each value on commas), reading each value as `xtreme score` reads
+    its lists: names stripped, one trailing comma ignored, an empty or repeated name an UnknownNameError."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from evaluators.names import split_names
+
+        names = list(getattr(namespace, self.dest, None) or [])
+        for value in values or []:
+            names += split_names(value, "--tasks")
+        setattr(namespace, self.dest, names)
+
+
+@contextmanager
+def task_lists_read_our_way():
+    """lm-eval's parser with our TaskList as its --tasks action, while a parser is built in this block."""
+    import lm_eval._cli.run as run_command
+
+    plain = run_command.SplitArgs
+    run_command.SplitArgs = TaskList
+    try:
+        yield
+    finally:
+        run_command.SplitArgs = plain
+
+
+def lm_eval_args(argv: list[str]) -> argparse.Namespace | None:
+    """``argv`` as lm-eval's parser reads it (with our TaskList), or None when lm-eval would refuse it (it then
+    says why itself). UnknownNameError for a --tasks list with an empty name."""
+    from lm_eval._cli.harness import HarnessCLI
+
+    with task_lists_read_our_way():
+        cli = HarnessCLI()
+    args = list(argv)
+    if args and args[0] not in COMMANDS_WITH_TASKS and args[0] not in ("-h", "--help"):
+        args = ["run", *args]  # as lm-eval does for its legacy form
+    try:
+        with redirect_stdout(StringIO()), redirect_stderr(StringIO()):  # lm-eval says it again when it runs
+            namespace, _unknown = cli._parser.parse_known_args(args)
+    except SystemExit:
+        return None
+    return namespace
+
+
+def task_names(parsed: argparse.Namespace | None) -> list[str]:
+    """The task names lm-eval's parser read from --tasks/-t (space- or comma-separated, as lm-eval takes them)."""
+    from evaluators.names import split_names
+
+    tasks = getattr(parsed, "tasks", None) or []
+    return split_names(tasks, "--tasks") if isinstance(tasks, str) else list(tasks)  # validate: one text
 
 
 def requested_tasks(argv: list[str]) -> list[str]:
-    """The task names after --tasks/-t (lm-eval takes them space- or comma-separated)."""
-    names = option_values(argv, "--tasks", "-t")
-    return [name.strip() for text in names for name in text.split(",") if name.strip()]
+    """The task names after --tasks/-t in ``argv``, as lm-eval gets them."""
+    return task_names(lm_eval_args(argv))
 
 
 def xtreme_task_names() -> list[str]:
     """Every task and group name our task folder defines (as harness_tasks/tasks/generate.py writes them)."""
-    from evaluators.benchmark import TASKS
+    from harness_tasks.tasks.selection import task_names
 
-    names = ["xtreme"]
-    for task, spec in TASKS.items():
-        names += [f"xtreme_{task}", *(f"xtreme_{task}_{lang}" for lang in spec.languages)]
-    return names
+    return task_names()
 
 
 def unknown_xtreme_tasks(argv: list[str]) -> str | None:
@@ -75,31 +125,68 @@ def unknown_xtreme_tasks(argv: list[str]) -> str | None:
     Only names starting with ``xtreme`` are ours to judge; lm-eval's own tasks are left to it. Glob
     patterns (lm-eval matches them with fnmatch) pass when they match at least one of our names.
     """
-    import fnmatch
+    from harness_tasks.tasks.selection import unknown_names
 
-    from evaluators.names import closest
+    return unknown_names(requested_tasks(argv))
 
-    valid = xtreme_task_names()
-    problems = []
-    for name in requested_tasks(argv):
-        if not name.lower().startswith("xtreme") or fnmatch.filter(valid, name):
-            continue
-        suggestion = closest(name, valid)
-        problems.append(f"unknown task {name!r}" + (f"; did you mean {suggestion!r}?" if suggestion else ""))
-    if not problems:
+
+def refusal(argv: list[str], own_folder: bool) -> str | None:
+    """Why lm-eval should not be started with ``argv`` (see the module docstring), or None."""
+    from evaluators.names import UnknownNameError
+    from harness_tasks.tasks import selection
+
+    try:
+        parsed = lm_eval_args(argv)
+        tasks = task_names(parsed)
+    except UnknownNameError as err:
+        return str(err)
+    if parsed is None:
         return None
-    groups = ", ".join(name for name in valid if name.count("_") <= 1)
-    return "\n".join([*problems, f"valid XTREME names: {groups}, and xtreme_<task>_<lang> for each language of "
-                                  f"a task (`xtreme tasks` lists them)"])
+    if own_folder:
+        problem = selection.unknown_names(tasks) or selection.overlap(tasks)
+        if problem:
+            return problem
+        limit, samples = getattr(parsed, "limit", None), getattr(parsed, "samples", None)
+        if limit is not None and limit <= 0:
+            return f"--limit {limit:g} keeps no document: give a count >= 1 or a fraction between 0 and 1"
+        if limit is not None:
+            problem = selection.limit_problem(tasks, f"--limit {limit:g}")
+        elif isinstance(samples, dict):  # task name -> document indices: those tasks are cut
+            problem = selection.limit_problem(list(samples), "--samples")
+        if problem:
+            return problem
+    model_args = getattr(parsed, "model_args", None)
+    ours = getattr(parsed, "model", None) == MODEL
+    if own_folder or ours:  # lm-eval hands --model_args and --metadata to the tasks as their settings
+        from harness_tasks.tasks import TASK_SETTINGS, settings_problem
+
+        metadata = getattr(parsed, "metadata", None)
+        given = {**(model_args if isinstance(model_args, dict) else {}),
+                 **(metadata if isinstance(metadata, dict) else {})}
+        problem = settings_problem({key: given[key] for key in TASK_SETTINGS if key in given})
+        if problem:
+            return f"task setting {problem}"
+    if ours and hasattr(parsed, "apply_chat_template"):  # lm-eval would fail in LM.tokenizer_name, a traceback
+        return "--apply_chat_template: xtreme-encoder has no chat template (XTREME tasks send no prompts): leave it out"
+    if ours and isinstance(model_args, dict):
+        for key, flag in PASSED_BY_LM_EVAL.items():
+            if key in model_args and (key == "batch_size" or getattr(parsed, key, None) is not None):
+                return (f"--model_args {key}={model_args[key]}: give it as {flag} only (lm-eval passes {flag} to "
+                        f"the model itself" + (", 1 when not given)" if key == "batch_size" else ")"))
+    return None
 
 
 def with_device(argv: list[str]) -> list[str]:
     """``--device auto`` for our model when the user chose no device (lm-eval's default is cuda:0)."""
-    if "xtreme-encoder" not in option_values(argv, "--model", "-M") or option_values(argv, "--device"):
+    from evaluators.names import UnknownNameError
+
+    try:
+        parsed = lm_eval_args(argv)
+    except UnknownNameError:
         return argv
-    model_args = option_values(argv, "--model_args", "-a")
-    if any(part.strip().startswith("device=") or '"device"' in part
-           for value in model_args for part in value.split(",")):
+    if getattr(parsed, "model", None) != MODEL or getattr(parsed, "device", None) is not None:
+        return argv
+    if "device" in (getattr(parsed, "model_args", None) or {}):
         return argv  # given in --model_args (key=value or JSON): lm-eval would pass it twice
     return [*argv, "--device", "auto"]
 
@@ -163,39 +250,46 @@ def xtreme_behaviour(argv: list[str], own_folder: bool):
     lm_eval.tasks.TaskManager = xtreme_task_manager(argv, own_folder)
     lm_eval.utils.make_table = results_table(make_table)
     try:
-        yield
+        with task_lists_read_our_way():  # lm-eval gets the --tasks names exactly as refusal() checked them
+            yield
     finally:
         lm_eval.tasks.TaskManager, lm_eval.utils.make_table = manager, make_table
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
-    # Checked before lm-eval loads (seconds): only when the XTREME folder is the one searched.
+    try:
+        run(args)
+    except KeyboardInterrupt:  # lm-eval writes its results only at the end: nothing half written
+        print("interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+
+
+def run(args: list[str]) -> None:
+    # Checked before lm-eval loads (seconds); names only when the XTREME folder is the one searched.
     own_folder = with_include_path(args) != args
-    problem = unknown_xtreme_tasks(args) if own_folder else None
+    problem = refusal(args, own_folder)
     if problem:
         print(f"xtreme-lm-eval: {problem}", file=sys.stderr)
         raise SystemExit(2)
 
     import lm_eval.models  # noqa: F401  (lm-eval's models first)
-
-    import harness_tasks.encoder_model  # noqa: F401  (registers xtreme-encoder)
     from lm_eval.__main__ import cli_evaluate
 
-    from harness_tasks.readers.errors import DataFormatError, MissingDataError
+    import harness_tasks.encoder_model  # noqa: F401  (registers xtreme-encoder)
     from harness_tasks.bundle import CheckpointError
-    from harness_tasks.tasks.xtreme_task import XtremeTaskError
+    from harness_tasks.model_args import ModelArgsError
+    from harness_tasks.readers.errors import DataFormatError, DataSourceError, MissingDataError
+    from harness_tasks.tasks import XtremeTaskError
 
     sys.argv = [sys.argv[0] if sys.argv else "xtreme-lm-eval", *with_device(with_include_path(args))]
     try:
         with xtreme_behaviour(args, own_folder):
             cli_evaluate()
-    except (XtremeTaskError, DataFormatError, MissingDataError, CheckpointError) as err:  # no traceback
+    except (XtremeTaskError, ModelArgsError, CheckpointError, DataFormatError, DataSourceError,
+            MissingDataError) as err:  # ours, each one line that says what to fix: no traceback
         print(f"xtreme-lm-eval: {err}", file=sys.stderr)
         raise SystemExit(2) from None
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ one. ``XtremeTaskManager`` builds the same tasks and groups as lm-eval's ``TaskM
   as ``absent_languages`` (``xtreme_<task>``: the language codes; ``xtreme``: task -> codes);
 - drops a group none of whose members has data the same way, one level up;
 - refuses a single-language task named on its own whose data is missing (asking for it and getting
-  nothing would be a silent drop), and a request left with nothing to score.
+  nothing would be a silent drop), and a request left with nothing to score;
+- checks the names asked for before building anything (selection.py): an unknown ``xtreme*`` name gets the
+  closest valid one, and a group asked for together with something it holds (``["xtreme_xnli", "xtreme"]``)
+  is refused in one line rather than by lm-eval's duplicate check after every task's data was read.
 
 Our groups (``metadata.xtreme_group`` in the generated YAML) average their direct members, unweighted:
 ``xtreme_<task>`` its languages, ``xtreme`` its task scores (lm-eval's own groups average every leaf task,
@@ -28,7 +31,8 @@ from lm_eval.api.group import Group
 from lm_eval.tasks import TaskManager
 from lm_eval.tasks._factory import TaskFactory
 
-from harness_tasks.tasks.xtreme_task import XtremeTaskError
+from harness_tasks.tasks import XtremeTaskError
+from harness_tasks.tasks.selection import is_ours, overlap, unknown_names
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +133,7 @@ class XtremeTaskManager(TaskManager):
         self._factory = _XtremeTaskFactory(meta=self.metadata)
 
     def load(self, task_list):
+        self._check_names(task_list if isinstance(task_list, list | tuple) else [task_list])
         loaded = super().load(task_list)
         named = [name for name, task in loaded["tasks"].items() if getattr(task, "absent", None)]
         if named:  # absent members of groups were dropped while building: these were asked for by name
@@ -140,3 +145,13 @@ class XtremeTaskManager(TaskManager):
             raise XtremeTaskError(f"no data for any language of {', '.join(empty)}"
                                   + (f", e.g. {example}" if example else ""))
         return loaded
+
+    def _check_names(self, specs) -> None:
+        """Our names in ``specs`` checked before anything is built (selection.py): an unknown one gets the
+        closest name, a group asked for with one of its members a one-line refusal (lm-eval's would come after
+        every task's data was read)."""
+        names = [spec for spec in specs if isinstance(spec, str) and is_ours(spec)]
+        problem = unknown_names([name for name in names if self._entry(name) is None and not name.endswith(".yaml")])
+        problem = problem or overlap(names, "tasks")
+        if problem:
+            raise XtremeTaskError(problem)

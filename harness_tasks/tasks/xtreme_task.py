@@ -35,14 +35,13 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 import datasets
 import numpy as np
 from lm_eval.api.instance import Instance
 from lm_eval.api.task import ConfigurableTask
 
-from harness_tasks.tasks import SPLITS, TAGGING_MODES, TASK_SETTINGS
+from harness_tasks.tasks import TASK_SETTINGS, XtremeTaskError, settings_problem
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +51,11 @@ PREDICTIONS: dict[str, dict] = {}
 DEFAULT_SPLIT = "test"
 
 
-class XtremeTaskError(ValueError):
-    """A task that cannot run as asked (settings, data): the message says which task and why. lm-eval's
-    command line (harness_tasks/lm_eval_cli.py) prints it as one line."""
-
-
 def _source(data):
     """metadata 'data' -> the readers' source argument (None = bundled sample data)."""
     if data in (None, "", "sample"):
         return None
     return str(data)
-
-
-def _is_hub(source: str | None) -> bool:
-    return source is not None and (source == "hub" or source.startswith("hub:"))
 
 
 # What each setting means when it is not given (the effective values recorded per task).
@@ -129,6 +119,8 @@ def _labelled_request_bar(label: str):
 class XtremeTask(ConfigurableTask):
     REQUEST_TYPE = ""
     METRICS: tuple[str, ...] = ()
+    NEEDS_EVERY_DOC = False  # mining / retrieval: a limit or sample of the documents is refused
+    FAMILY = ""
 
     def __init__(self, config: dict | None = None, **_unused) -> None:
         config = dict(config or {})
@@ -156,14 +148,9 @@ class XtremeTask(ConfigurableTask):
 
     def _check_settings(self, name) -> None:
         """Settings that would fail only after the model ran, or read nothing at all, fail here by name."""
-        if self.split not in SPLITS:
-            raise XtremeTaskError(f"task {name}: split {self.split!r}: expected one of {', '.join(SPLITS)}")
-        mode = self.meta.get("tagging_mode")
-        if mode not in (None, "") and mode not in TAGGING_MODES:
-            raise XtremeTaskError(f"task {name}: tagging_mode {mode!r}: expected one of {', '.join(TAGGING_MODES)}")
-        if self.data is not None and not _is_hub(self.data) and not Path(self.data).is_dir():
-            raise XtremeTaskError(f"task {name}: data {self.data!r}: no such folder; expected a folder in the "
-                                  "XTREME raw download layout, 'sample' (the bundled sample) or 'hub'")
+        problem = settings_problem(self.meta)
+        if problem:
+            raise XtremeTaskError(f"task {name}: {problem}")
 
     # ---- data ---------------------------------------------------------------------------------
     def load_records(self, split: str | None = None):
@@ -198,8 +185,31 @@ class XtremeTask(ConfigurableTask):
             raise XtremeTaskError(
                 f"{self.config.task}: no data: {self.absent}. Load groups through harness_tasks.task_manager(...), "
                 "which scores the languages present and records the others, or name languages that have data")
+        shots = self.config.num_fewshot or 0
+        if shots:  # lm-eval would report n-shot N for a zero-shot score
+            raise XtremeTaskError(f"{self.config.task}: XTREME is zero-shot cross-lingual transfer, so num_fewshot={shots} "
+                                  f"(--num_fewshot) does not apply: leave it out")
+        limit = kwargs.get("limit")
+        if limit is not None and limit < 1:  # lm-eval itself would fail with "did not find any docs!"
+            raise XtremeTaskError(f"{self.config.task}: limit={limit} (--limit) keeps no document: give at least 1")
+        if self.NEEDS_EVERY_DOC:
+            self._refuse_a_cut_corpus(limit, kwargs.get("samples"))
         with _labelled_request_bar(f"{self.config.task} requests"):
             super().build_all_requests(**kwargs)
+
+    def _refuse_a_cut_corpus(self, limit, samples) -> None:
+        """lm-eval's limit / samples keep some documents of each task: mining and retrieval would then search
+        among other candidates and score something else. Refused before any request is built."""
+        total = len(self.eval_docs)
+        kept = None
+        if limit is not None and limit < total:
+            kept, how = int(limit), f"limit={limit} (--limit)"
+        elif samples is not None and sorted(set(samples)) != list(range(total)):
+            kept, how = len(set(samples)), "samples= (--samples)"
+        if kept is not None:
+            raise XtremeTaskError(
+                f"{self.config.task}: {self.FAMILY} needs every sentence embedded, but {how} keeps {kept} of its "
+                f"{total} sentences: drop it or leave out xtreme_bucc2018 and xtreme_tatoeba")
 
     def has_training_docs(self) -> bool:
         return False
@@ -389,6 +399,8 @@ class BuccTask(XtremeTask):
 
     REQUEST_TYPE = "embed"
     METRICS = ("f1", "precision", "recall", "score")
+    NEEDS_EVERY_DOC = True
+    FAMILY = "BUCC"
 
     def subset(self, corpus):
         """``corpus`` cut to the subset named in metadata; dev and test get the same preset and seed, since
@@ -485,6 +497,8 @@ class TatoebaTask(XtremeTask):
 
     REQUEST_TYPE = "embed"
     METRICS = ("accuracy", "score")
+    NEEDS_EVERY_DOC = True
+    FAMILY = "Tatoeba"
 
     def make_docs(self):
         self.corpus = self.load_records()
