@@ -18,6 +18,7 @@ searched, which is slower than the exact blocked pass. :func:`estimate_recall` m
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -73,8 +74,15 @@ def _top_lists(vectors: np.ndarray, centroids: np.ndarray, nprobe: int, block: i
     return out
 
 
-def ivf_knn(queries: np.ndarray, keys: np.ndarray, k: int, centroids: np.ndarray, nprobe: int):
+class Stopped(Exception):
+    """A search stopped part-way because its ``stop`` flag was set (the caller was interrupted)."""
+
+
+def ivf_knn(queries: np.ndarray, keys: np.ndarray, k: int, centroids: np.ndarray, nprobe: int,
+            stop: threading.Event | None = None):
     """IVF search done list by list: for each inverted list, every query probing it at once.
+
+    ``stop``: when set (by another thread), the search raises Stopped before its next list.
 
     Same candidates as a per-query IVF-Flat search (faiss IndexIVFFlat with this nprobe), but each
     (queries of a list) x (keys of the list) product is one sgemm, compute-bound, where a per-query scan
@@ -91,6 +99,8 @@ def ivf_knn(queries: np.ndarray, keys: np.ndarray, k: int, centroids: np.ndarray
     q_rows = q_order // probes.shape[1]
     top = TopK(queries.shape[0], k)
     for lst in range(centroids.shape[0]):
+        if stop is not None and stop.is_set():
+            raise Stopped
         members = order[bounds[lst]:bounds[lst + 1]]
         qs = q_rows[q_bounds[lst]:q_bounds[lst + 1]]
         if members.size == 0 or qs.size == 0:
@@ -129,11 +139,18 @@ def approximate_bidirectional_knn(x: np.ndarray, y: np.ndarray, k: int, kind: st
         from evaluators.knn_blocked import _blas_single_thread
 
         limiter = _blas_single_thread()
+        stop = threading.Event()
         try:
             with ThreadPoolExecutor(2) as pool:
-                fwd = pool.submit(ivf_knn, xn, yn, kx, centroids, nprobe)
-                bwd = pool.submit(ivf_knn, yn, xn, ky, centroids, nprobe)
-                return fwd.result() + bwd.result()
+                fwd = pool.submit(ivf_knn, xn, yn, kx, centroids, nprobe, stop)
+                bwd = pool.submit(ivf_knn, yn, xn, ky, centroids, nprobe, stop)
+                try:
+                    return fwd.result() + bwd.result()
+                except BaseException:  # Ctrl-C in this thread: stop both searches now, not at their end
+                    stop.set()
+                    fwd.cancel()
+                    bwd.cancel()
+                    raise
         finally:
             if limiter is not None:
                 limiter.restore_original_limits()

@@ -14,7 +14,9 @@ random data about 0.2% of the elements survive; the cost beyond sgemm is two red
 
 Threads: with threadpoolctl available, ``threads`` workers each run single-threaded BLAS on their own row
 blocks (the selection work then runs in parallel too); each worker keeps its own column lists, merged at the
-end. Without it, one worker uses BLAS's own threads.
+end. Without it, one worker uses BLAS's own threads. Ctrl-C reaches only the calling thread: it sets a stop
+flag that every worker reads before each tile, so the pass ends within one tile's work (a fraction of a
+second) instead of running to the end, and the interrupt goes on up (nothing half done is returned).
 
 Peak memory beyond the inputs, with B = block_rows * tile_cols and W workers:
     m*d*4 (the normalised targets) + W * (B*4 + block_rows*d*4 + B*4/c + T + m*k*12) + n*k*12 bytes,
@@ -208,6 +210,7 @@ def bidirectional_knn(
         if limiter is None:
             threads = 1
     lock = threading.Lock()
+    stop = threading.Event()  # set by the calling thread on Ctrl-C (or any error there): workers stop
     next_block = iter(range(0, n, block_rows))
     done = [0]
     bwd_parts = [TopK(m, ky) for _ in range(threads)]
@@ -219,7 +222,7 @@ def bidirectional_knn(
             while True:
                 with lock:
                     r0 = next(next_block, None)
-                if r0 is None or errors:
+                if r0 is None or errors or stop.is_set():
                     return
                 xb = x[r0:r0 + block_rows]
                 xb = l2_normalize(xb) if normalize else np.ascontiguousarray(xb, dtype=np.float32)
@@ -227,6 +230,8 @@ def bidirectional_knn(
                 rows = TopK.__new__(TopK)  # a view on this block's slice of the row lists
                 rows.k, rows.val, rows.idx = kx, fwd.val[r0:r0 + b], fwd.idx[r0:r0 + b]
                 for c0 in range(0, m, tile_cols):
+                    if stop.is_set():
+                        return
                     w = min(tile_cols, m - c0)
                     S = buf[: b * w].reshape(b, w)
                     np.matmul(xb, yn[c0:c0 + w].T, out=S)
@@ -241,15 +246,24 @@ def bidirectional_knn(
         except BaseException as err:  # re-raised in the caller's thread
             errors.append(err)
 
+    pool: list[threading.Thread] = []
     try:
         if threads == 1:
             worker(bwd_parts[0])
         else:
-            pool = [threading.Thread(target=worker, args=(part,)) for part in bwd_parts]
-            for t in pool:
-                t.start()
+            for part in bwd_parts:
+                pool.append(threading.Thread(target=worker, args=(part,)))
+                pool[-1].start()
             for t in pool:
                 t.join()
+    except BaseException:
+        # Ctrl-C arrives here, in the calling thread, while the workers compute: without the flag they
+        # would run the whole pass to its end (the interpreter waits for them before it exits).
+        stop.set()
+        for t in pool:
+            if t.ident is not None:  # started (an interrupt may land between creating and starting one)
+                t.join()
+        raise
     finally:
         if limiter is not None:
             limiter.restore_original_limits()

@@ -89,7 +89,12 @@ def bidirectional_neighbours(
     list by list with sgemm) and ``"hnsw"`` (faiss IndexHNSWFlat) are approximate
     (:func:`evaluators.knn_approx.approximate_bidirectional_knn`; options ``nlist``, ``nprobe``,
     ``hnsw_m``, ``ef_search``): faster on clustered data, and a missed neighbour has index -1, cos -inf.
+    A row holding NaN or infinity is refused (ValueError naming the side and row) before any search.
     """
+    from evaluators.retrieval import require_finite
+
+    require_finite(src_emb, "source embeddings")
+    require_finite(tgt_emb, "target embeddings")
     if index == "exact":
         from evaluators.knn_blocked import bidirectional_knn
 

@@ -21,16 +21,41 @@ import faiss
 import numpy as np
 
 
+def require_finite(x: np.ndarray, what: str) -> None:
+    """ValueError naming the first row of ``x`` (n, d) that holds NaN or infinity.
+
+    Such a row has no cosine with anything: faiss ranks it arbitrarily and returns indices that are no
+    row (BUCC then failed with an IndexError), and a top-1 search answers it with row 0 (Tatoeba scored a
+    silent 0.00). Checked in blocks of rows, so the boolean mask stays small whatever the size of ``x``.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind not in "fc" or x.ndim == 0:
+        return
+    step = max(1, (1 << 22) // max(1, int(np.prod(x.shape[1:]))))
+    for start in range(0, x.shape[0], step):
+        block = np.isfinite(x[start:start + step]).reshape(min(step, x.shape[0] - start), -1)
+        ok = block.all(axis=1)
+        if not ok.all():
+            row = start + int(np.flatnonzero(~ok)[0])
+            raise ValueError(f"{what}: row {row} holds NaN or infinity; every embedding must be finite to be "
+                             f"compared (a model run in float16 can overflow)")
+
+
 def l2_normalize(x: np.ndarray) -> np.ndarray:
     """Return a float32 copy of ``x`` (n, d) with every row scaled to unit L2 norm.
 
     Rows whose norm is 0 stay all-zero (no division by zero, no NaN): such a row has cos 0 with everything.
-    The norm is computed in float64 so that large or tiny float32 values do not overflow or underflow.
+    The norm is computed in float64 so that large or tiny float32 values do not overflow or underflow. A row
+    holding NaN or infinity is refused (its norm is not finite: the check costs nothing).
     """
     x = np.asarray(x)
     if x.ndim != 2:
         raise ValueError(f"expected a 2-D array (n, d), got shape {x.shape}")
     norms = np.linalg.norm(x.astype(np.float64, copy=False), axis=1, keepdims=True)
+    if not np.isfinite(norms).all():
+        row = int(np.flatnonzero(~np.isfinite(norms[:, 0]))[0])
+        raise ValueError(f"row {row} holds NaN or infinity (or values too large to normalise); every embedding "
+                         f"must be finite to be compared")
     safe = np.where(norms > 0, norms, 1.0)
     return (x / safe).astype(np.float32)
 
@@ -126,6 +151,8 @@ def ratio_margin_scores(
     Embeddings are L2-normalised here; the neighbourhood means use the k NNs of every source among all
     targets and of every target among all sources (k clamped to the other side's size).
     """
+    require_finite(src_emb, "source embeddings")
+    require_finite(tgt_emb, "target embeddings")
     x, y = l2_normalize(src_emb), l2_normalize(tgt_emb)
     src_mean = knn_mean(knn_inner_product(x, y, k)[0])
     tgt_mean = knn_mean(knn_inner_product(y, x, k)[0])
@@ -146,6 +173,8 @@ def tatoeba_top1(src_emb: np.ndarray, tgt_emb: np.ndarray) -> np.ndarray:
     """
     if np.asarray(tgt_emb).shape[0] == 0:
         raise ValueError("tatoeba_top1 needs at least one target sentence")
+    require_finite(src_emb, "source embeddings")
+    require_finite(tgt_emb, "target embeddings")
     _, indices = knn_inner_product(l2_normalize(src_emb), l2_normalize(tgt_emb), 1)
     return indices[:, 0]
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def _umask() -> int:
+def current_umask() -> int:
     # os.umask can only be read by setting it; set it straight back (no threads write files meanwhile).
     mask = os.umask(0o022)
     os.umask(mask)
@@ -37,7 +37,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str = "ut
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, 0o666 & ~current_umask())
         text_options = {"encoding": encoding, "newline": "\n"} if mode == "w" else {}
         with os.fdopen(fd, mode, **text_options) as handle:
             yield handle

@@ -15,7 +15,8 @@ model.safetensors and the tokenizer files. Any head may be missing: the tasks th
 with a message. manifest.json is ``{"format": 1, "checkpoints": {head: {...}}}`` where each entry records
 base model, intermediate tasks and their order, sampling, seed, hyperparameters, data hashes and package
 versions; the harness copies it into results.json beside the checkpoint hashes. The manifest is optional
-(a bundle assembled by hand may have none); when present it must be such an object.
+(a bundle assembled by hand may have none); when present it must be such an object, with ``"format": 1``
+(the only format this version reads) and no NaN or infinite number (results.json copies it).
 
 One entry key is read by the harness: ``label_map``, a list with the task label of each class id of that
 head, id 0 first, for heads whose config.json id2label does not name the task's labels (``LABEL_0``...):
@@ -25,19 +26,24 @@ head, id 0 first, for heads whose config.json id2label does not name the task's 
 It does what ``xtreme score --label-map xnli=...`` does (the flag wins); see harness_tasks.label_maps.
 
 What makes a head valid (``xtreme check-bundle BUNDLE`` checks it, and ``xtreme score`` before scoring):
-config.json loads; a fast tokenizer is there and its vocabulary fits config.vocab_size; the safetensors
-weights cover the model built from config.json with the right shapes; a classifier's labels map onto its
-task's labels. harness_tasks.bundle_check holds those checks.
+config.json loads and holds no NaN or infinite number; a fast tokenizer is there, adds its special tokens
+and its vocabulary fits config.vocab_size; the input length it and config.json allow holds the task's
+special tokens and some text; the safetensors weights (one model.safetensors, or shards listed by
+model.safetensors.index.json, never both) cover the model built from config.json with the right shapes, and
+none is NaN or infinite; a classifier's labels map onto its task's labels. harness_tasks.bundle_check
+holds those checks.
 
 This module is pure data and file helpers (no torch), so the scorer, training and the harness share it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from harness_tasks.atomic import write_json_atomic
+from harness_tasks.finite import nonfinite_numbers
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -99,6 +105,13 @@ def read_manifest(bundle: str | os.PathLike) -> dict:
     manifest = document.value
     if not isinstance(manifest, dict) or not isinstance(manifest.get("checkpoints"), dict):
         raise CheckpointError(str(document.error([], f"expected {_MANIFEST_SHAPE}")))
+    form = manifest.get("format")
+    if type(form) is not int or form != MANIFEST_FORMAT:  # type(): true and 1.0 are not format 1
+        found = _shown(form) if "format" in manifest else 'no "format"'
+        raise CheckpointError(str(document.error(["format"] if "format" in manifest else [], (
+            f"{found}; this version of xtreme-harness reads manifest format {MANIFEST_FORMAT} only: a bundle "
+            f"written by another version needs that version, and a manifest written by hand needs "
+            f'"format": {MANIFEST_FORMAT}'))))
     for head, entry in manifest["checkpoints"].items():
         if not isinstance(entry, dict):
             raise CheckpointError(str(document.error(["checkpoints", head], "expected an object per head")))
@@ -106,7 +119,16 @@ def read_manifest(bundle: str | os.PathLike) -> dict:
         if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
             raise CheckpointError(str(document.error(
                 ["checkpoints", head, "label_map"], "expected a list of label names, the label of class id 0 first")))
+    for keys, number in nonfinite_numbers(manifest):
+        raise CheckpointError(str(document.error(list(keys), (
+            f"{json.dumps(number)} is not a number JSON allows; results.json copies the manifest, so every "
+            f"number in it must be finite"))))
     return manifest
+
+
+def _shown(value) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def manifest_label_maps(manifest: dict) -> dict[str, list[str]]:

@@ -1,9 +1,10 @@
 """Checking checkpoints before anything is scored: what `xtreme check-bundle` reports and `xtreme score` runs.
 
 A head is valid when it opens with :func:`open_checkpoint`: config.json loads, the classifier's labels map
-onto its task's labels (harness_tasks.label_maps), the tokenizer is there and fits the model, and the
-safetensors weights cover the model built from config.json (inference.checkpoint_checks). The bundle's
-manifest must parse (bundle.read_manifest). A head that is absent is not an error: its tasks are skipped.
+onto its task's labels (harness_tasks.label_maps), the tokenizer is there and fits the model, the input
+length allowed is usable, and the safetensors weights cover the model built from config.json and are all
+finite (inference.checkpoint_checks). The bundle's manifest must parse and be format 1
+(bundle.read_manifest). A head that is absent is not an error: its tasks are skipped.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def manifest_label_maps(bundle: str | os.PathLike, manifest: dict) -> dict[str, 
     maps = {}
     for head, names in layout.manifest_label_maps(manifest).items():
         where = f"{Path(bundle) / layout.MANIFEST}: checkpoints.{head}.label_map"
+        if head not in layout.HEAD_KIND:
+            from evaluators.names import closest
+
+            hint = closest(head, list(layout.HEAD_KIND))
+            raise CheckpointError(f"{where}: {head!r} is not a bundle head; heads are {', '.join(layout.HEAD_KIND)}"
+                                  + (f" (did you mean {hint!r}?)" if hint else ""))
         labelled = [task for task in tasks_of(head) if task in LABELLED_TASKS]
         if not labelled:
             raise CheckpointError(f"{where}: the {head!r} head has no labels to map; label maps are for the "

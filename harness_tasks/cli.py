@@ -81,8 +81,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_our_warnings() -> None:
+    """Our library code warns through logging (an ignored corrupt cache entry, a language skipped); the
+    command line shows those warnings as plain lines on stderr. lm-eval configures its own loggers only,
+    so without this they would be dropped."""
+    import logging
+
+    class StderrHandler(logging.StreamHandler):
+        """Writes to sys.stderr as it is when a record comes (not when the handler was made)."""
+
+        @property
+        def stream(self):
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, _value):
+            pass
+
+    for name in ("harness_tasks", "evaluators", "training"):
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "_xtreme_cli", False) for h in logger.handlers):
+            handler = StderrHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            handler.setLevel(logging.WARNING)
+            handler._xtreme_cli = True
+            logger.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from harness_tasks.interrupts import install
+
+    install()  # Ctrl-C that a finalizer cannot swallow
+    try:
+        args = build_parser().parse_args(argv)  # imports every command module: Ctrl-C can land here too
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    _show_our_warnings()
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
@@ -99,5 +134,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def console_main() -> None:
+    """The `xtreme` console script: main(), then exit with its code. Once the command has finished, a
+    Ctrl-C during interpreter shutdown (lm-eval, torch and tokenizers clean up at exit) would kill the
+    process by signal after the work is done and said; it is ignored from then on."""
+    import signal
+
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

@@ -108,7 +108,10 @@ class XtremeEncoder(LM):
         self.paths = {k: args.checkpoint_path(k, v) for k, v in paths.items() if v}
         self.layer = args.optional_number("layer", layer, 0, unset=(None, "", "default"))
         self.pooling = args.choice("pooling", pooling, ("mean", "cls"))
-        self.max_length = args.optional_number("max_length", max_length, 1)
+        # The same floor as `xtreme score --max-length`: shorter cannot hold special tokens and text.
+        from harness_tasks.commands.arguments import MIN_MAX_LENGTH
+
+        self.max_length = args.optional_number("max_length", max_length, MIN_MAX_LENGTH)
         self.doc_stride = args.whole_number("doc_stride", doc_stride, 1)
         self.max_query_length = args.whole_number("max_query_length", max_query_length, 1)
         self.max_answer_length = args.whole_number("max_answer_length", max_answer_length, 1)
@@ -148,6 +151,7 @@ class XtremeEncoder(LM):
         self.embedding_cache_counts = {"hits": 0, "computed": 0}  # distinct texts, summed over calls
         self._loaded: dict[tuple[str, str], tuple] = {}
         self._hashes: dict[str, str] = {}
+        self.max_lengths: dict[str, int] = {}  # checkpoint path -> the input length its inputs are cut to
         self.used_layers: dict[str, dict] = {}  # embed path -> {"layer": N, "why": ...}
         self.prediction_sources: dict[str, str] = {}  # task name -> "cache" | "computed"
 
@@ -199,6 +203,8 @@ class XtremeEncoder(LM):
                 self.labels_used[task] = {"labels": list(labels[task]),
                                           "from": "config.json id2label" if explicit is None else explicit.source}
             self._loaded[key] = (tokenizer, model)
+            # Recorded at load, not per forward pass, so a run served from the cache reports it too.
+            self.max_lengths[path] = self._limit(tokenizer, model)
         elif labelled and self._label_task.get(key, task) != task:
             raise CheckpointError(f"{path}: one classifier cannot serve both {self._label_task[key]} and {task}; "
                                   f"give each task its own head")
@@ -290,7 +296,11 @@ class XtremeEncoder(LM):
                 key = cache_key(checkpoint=self.checkpoint_hash(path), task=task_name,
                                 request_type=request_type, settings=self._settings(request_type, model),
                                 data=data_hash(arguments))
-                cached = self.cache.load(key, request_type, len(indices))
+                labels = frozenset(str(v) for v in (getattr(model.config, "id2label", None) or {}).values())
+                cached = self.cache.load(
+                    key, request_type, len(indices),
+                    labels=labels if request_type in ("classify", "tag") else None,
+                    word_counts=[len(a[1]) for a in arguments] if request_type == "tag" else None)
                 if cached is not None:
                     log.info("%s: %d cached %s predictions", task_name, len(indices), request_type)
                     self.prediction_sources[task_name] = "cache"
@@ -400,7 +410,9 @@ class XtremeEncoder(LM):
         raise NotImplementedError("xtreme-encoder does not generate text")
 
     def info(self) -> dict:
-        """What produced the predictions: checkpoint paths + hashes, embedding layer and pooling."""
+        """What produced the predictions: checkpoint paths + hashes, embedding layer and pooling, and the input
+        length each checkpoint's inputs were cut to (``max_lengths``: the least of --max-length, its position
+        embeddings and its tokenizer's model_max_length)."""
         return {
             "bundle": self.bundle,
             "paths": dict(self.paths),
@@ -413,6 +425,7 @@ class XtremeEncoder(LM):
             "dtype": str(self.dtype),
             "prediction_sources": dict(sorted(self.prediction_sources.items())),
             "labels": dict(sorted(self.labels_used.items())),
+            "max_lengths": dict(sorted(self.max_lengths.items())),
         }
 
 

@@ -15,7 +15,10 @@ The fix is an explicit map, the task label of each class id in id order (id 0 fi
 
 An explicit map is the user's word for what the head predicts: each name must be a task label (synonyms
 accepted), there must be one per class id, but it need not name every task label (a UD-POS head that never
-predicts SYM) and may name one twice (a CoNLL NER head's B-MISC read as O).
+predicts SYM) and may name one twice (a CoNLL NER head's B-MISC read as O): a head trained on another label
+set is scored as it is, on the classes it shares with the task. It must name at least two distinct labels:
+a map of one label (``xnli=entailment,entailment,entailment``) makes a constant predictor, whose score says
+nothing about the head, so it is a typo to refuse rather than a model to score.
 """
 
 from __future__ import annotations
@@ -82,6 +85,10 @@ def parse_names(task: str, names: Sequence[str], where: str) -> tuple[str, ...]:
             raise CheckpointError(f"{where}: {name!r} is not one of the {task} labels; expected names from "
                                   f"{', '.join(TASKS[task].labels)}")
         out.append(label)
+    if len(set(out)) < 2:
+        raise CheckpointError(f"{where}: {task} label map {list(names)} names only {out[0]!r}: every class id would "
+                              f"predict it, a constant predictor whose score says nothing; give the {task} label of "
+                              f"each class id, id 0 first, from {', '.join(TASKS[task].labels)}")
     return tuple(out)
 
 

@@ -257,7 +257,10 @@ def xtreme_behaviour(argv: list[str], own_folder: bool):
 
 
 def main(argv: list[str] | None = None) -> None:
+    from harness_tasks.interrupts import install
+
     args = sys.argv[1:] if argv is None else list(argv)
+    install()  # Ctrl-C that a finalizer cannot swallow
     try:
         run(args)
     except KeyboardInterrupt:  # lm-eval writes its results only at the end: nothing half written

@@ -52,27 +52,12 @@ class ClaimedOutput:
 def claim_output(folder: str | os.PathLike, identity: dict, *, overwrite: bool) -> ClaimedOutput:
     """Lock ``folder`` for this run and make sure it holds no other run's results (see module doc)."""
     folder = Path(folder)
+    if folder.is_symlink() and not folder.exists():
+        raise OutputFolderError(f"{folder}: a link to {os.readlink(folder)}, which does not exist; give a folder")
     if folder.exists() and not folder.is_dir():
         raise OutputFolderError(f"{folder}: exists and is not a folder; --output takes a folder")
     folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / LOCK, "a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as err:
-        if err.errno not in (errno.EAGAIN, errno.EACCES):
-            handle.close()
-            raise
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        handle.close()
-        raise OutputFolderError(
-            f"{folder} is in use by another xtreme score run ({holder}); wait for it to finish or "
-            "choose another --output") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()} on {socket.gethostname()}, started "
-                 f"{time.strftime('%Y-%m-%d %H:%M:%S')}: {' '.join(sys.argv)}\n")
-    handle.flush()
+    handle = lock_folder(folder, "xtreme score")
     try:
         resumed = _check_identity(folder, identity, overwrite)
         write_json_atomic(folder / RUN, {"format": 1, "identity": identity})
@@ -80,6 +65,41 @@ def claim_output(folder: str | os.PathLike, identity: dict, *, overwrite: bool) 
         handle.close()
         raise
     return ClaimedOutput(folder, handle, resumed)
+
+
+def lock_folder(folder: Path, command: str):
+    """Take the exclusive ``flock`` on ``folder/.xtreme.lock`` and write the holder (pid, host, start time,
+    command line) into it; return the open lock file, which holds the lock until it is closed (or the
+    process dies). If another process holds it, raise OutputFolderError quoting that holder; ``command``
+    (``xtreme score``, ``xtreme train``) names the kind of run in that message. ``folder`` must exist.
+    """
+    while True:
+        handle = open(folder / LOCK, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            if err.errno not in (errno.EAGAIN, errno.EACCES):
+                handle.close()
+                raise
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise OutputFolderError(
+                f"{folder} is in use by another {command} run ({holder}); wait for it to finish or "
+                "choose another --output") from None
+        try:  # a holder that removed the lock file on its way out (xtreme train, before its run began)
+            current = os.stat(folder / LOCK)
+        except FileNotFoundError:
+            current = None
+        if current is not None and os.path.samestat(current, os.fstat(handle.fileno())):
+            break
+        handle.close()  # locked a file no longer in the folder: lock the one there now
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()} on {socket.gethostname()}, started "
+                 f"{time.strftime('%Y-%m-%d %H:%M:%S')}: {' '.join(sys.argv)}\n")
+    handle.flush()
+    return handle
 
 
 def _check_identity(folder: Path, identity: dict, overwrite: bool) -> bool:

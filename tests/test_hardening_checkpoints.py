@@ -481,3 +481,344 @@ def test_loading_a_valid_encoder_logs_no_load_report(tiny_models, caplog):
     with caplog.at_level(logging.WARNING):
         loading.load_model(str(tiny_models.encoder), "encoder", device=torch.device("cpu"), dtype=torch.float32)
     assert [r.getMessage() for r in caplog.records if "LOAD REPORT" in r.getMessage()] == []
+
+
+# ---- 8. NaN and infinity: in weights, config.json, the manifest and embeddings ----------------------------------
+BROKEN_WEIGHTS = ("the checkpoint is broken (training diverged, or the file was damaged): retrain or re-export it")
+
+
+def edit_weights(head: Path, change) -> None:
+    weights = load_file(str(head / "model.safetensors"))
+    change(weights)
+    save_file(weights, str(head / "model.safetensors"))
+
+
+@pytest.mark.parametrize("head, change, tensor", [
+    # Every logit NaN: argmax reads NaN as the largest, so every prediction was "contradiction" (acc 33.33).
+    ("xnli", lambda w: w["classifier.weight"].fill_(float("nan")), "classifier.weight"),
+    ("udpos", lambda w: w["bert.embeddings.LayerNorm.weight"].__setitem__(0, float("inf")),
+     "bert.embeddings.LayerNorm.weight"),
+    ("squad", lambda w: w["qa_outputs.bias"].__setitem__(1, float("-inf")), "qa_outputs.bias"),
+    # An encoder all NaN: BUCC failed with an IndexError, Tatoeba scored a silent 0.00.
+    ("encoder", lambda w: [t.fill_(float("nan")) for t in w.values() if t.is_floating_point()],
+     "embeddings.LayerNorm.bias"),
+])
+def test_non_finite_weights_are_refused_naming_file_and_tensor(tiny_models, tmp_path, head, change, tensor):
+    bundle = copy_bundle(tiny_models, tmp_path)
+    edit_weights(bundle / head, change)
+    assert rows(check_bundle(bundle))[head] == ("error", (
+        f"model.safetensors: tensor {tensor} holds NaN or infinity, so every prediction would be made from NaN "
+        f"scores; {BROKEN_WEIGHTS}"))
+
+
+def test_score_refuses_a_nan_head_before_scoring(tiny_models, tmp_path, capsys):
+    bundle = copy_bundle(tiny_models, tmp_path)
+    edit_weights(bundle / "xnli", lambda w: w["classifier.weight"].fill_(float("nan")))
+    out = tmp_path / "out"
+    assert main(["score", "--model", str(bundle), "--output", str(out), "--tasks", "xnli", "--languages", "de"]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"xtreme score: xnli: {bundle / 'xnli'}: model.safetensors: tensor classifier.weight holds NaN or infinity, "
+        f"so every prediction would be made from NaN scores; {BROKEN_WEIGHTS}\nxtreme score: nothing was scored: fix "
+        f"the checkpoint(s) above (`xtreme check-bundle {bundle}` checks every head) or pass --keep-going to score the "
+        "other tasks\n")
+    assert not out.exists()
+
+
+def test_sharded_weights_are_streamed_and_a_second_copy_is_ambiguous(tiny_models, tmp_path):
+    bundle = copy_bundle(tiny_models, tmp_path)
+    head = bundle / "xnli"
+    weights = load_file(str(head / "model.safetensors"))
+    names = sorted(weights)
+    shards = {"model-00001-of-00002.safetensors": names[:20], "model-00002-of-00002.safetensors": names[20:]}
+    for shard, keys in shards.items():
+        save_file({k: weights[k] for k in keys}, str(head / shard))
+    (head / "model.safetensors.index.json").write_text(json.dumps(
+        {"metadata": {}, "weight_map": {k: shard for shard, keys in shards.items() for k in keys}}), encoding="utf-8")
+    # Beside a full copy: which one would load is nobody's word. (The probe's single file was all NaN.)
+    assert rows(check_bundle(bundle))["xnli"] == ("error", (
+        "both model.safetensors and model.safetensors.index.json (the index of sharded weights): two sets of "
+        "weights in one folder, and nothing says which is the model; keep the one it was saved as and remove the "
+        "other"))
+    (head / "model.safetensors").unlink()
+    assert rows(check_bundle(bundle))["xnli"] == ("ok", "")
+    second = {k: weights[k].clone() for k in names[20:]}
+    second["classifier.weight"][2, 5] = float("nan")
+    save_file(second, str(head / "model-00002-of-00002.safetensors"))
+    assert rows(check_bundle(bundle))["xnli"] == ("error", (
+        "model-00002-of-00002.safetensors: tensor classifier.weight holds NaN or infinity, so every prediction would "
+        f"be made from NaN scores; {BROKEN_WEIGHTS}"))
+
+
+def test_weights_not_read_from_safetensors_are_checked_once_loaded(tiny_models, tmp_path):
+    folder = tmp_path / "pickled"
+    shutil.copytree(tiny_models.head("xnli"), folder)
+    weights = load_file(str(folder / "model.safetensors"))
+    weights["classifier.bias"][0] = float("nan")
+    torch.save(weights, folder / "pytorch_model.bin")
+    (folder / "model.safetensors").unlink()
+    with pytest.raises(CheckpointError) as caught:
+        loading.load_model(str(folder), "sequence_classification", device=torch.device("cpu"), dtype=torch.float32,
+                           allow_pickle=True)
+    assert str(caught.value) == (f"{folder}: 1 weight tensor(s) hold NaN or infinity (first: classifier.bias) so every "
+                                 f"prediction would be made from NaN scores; {BROKEN_WEIGHTS}")
+
+
+def test_float16_overflow_of_finite_weights_is_refused(tiny_models, tmp_path):
+    folder = tmp_path / "xnli"
+    shutil.copytree(tiny_models.head("xnli"), folder)
+    edit_weights(folder, lambda w: w["classifier.weight"].__setitem__((0, 0), 1e6))  # float16 ends at 65504
+    loading.load_model(str(folder), "sequence_classification", device=torch.device("cpu"), dtype=torch.float32)
+    with pytest.raises(CheckpointError) as caught:
+        loading.load_model(str(folder), "sequence_classification", device=torch.device("cpu"), dtype=torch.float16)
+    assert str(caught.value) == (f"{folder}: 1 weight tensor(s) hold NaN or infinity (first: classifier.weight) once "
+                                 "loaded in float16, whose range its float32 weights exceed: use bfloat16 or float32")
+
+
+def test_streaming_reads_bounded_slices_and_skips_integer_tensors(tmp_path, monkeypatch):
+    from harness_tasks import finite
+
+    monkeypatch.setattr(finite, "_CHUNK_ELEMENTS", 8)  # two rows of 4 per read
+    path = tmp_path / "w.safetensors"
+    last_row = torch.zeros(5, 4)
+    last_row[4, 3] = float("nan")
+    save_file({"a": torch.zeros(3, 4), "b": last_row, "ids": torch.arange(4)}, str(path))
+    assert finite.first_nonfinite_tensor(path) == "b"
+    for dtype in (torch.float16, torch.bfloat16):
+        save_file({"ok": torch.zeros(2, dtype=dtype), "s": torch.tensor(float("inf"), dtype=dtype)}, str(path))
+        assert finite.first_nonfinite_tensor(path) == "s"
+    save_file({"a": torch.ones(9, 3), "ids": torch.tensor([1, 2]), "empty": torch.zeros(0, 4)}, str(path))
+    assert finite.first_nonfinite_tensor(path) is None
+
+
+@pytest.mark.parametrize("pattern, text, key, shown", [
+    (r'"layer_norm_eps": [^,}]+', '"layer_norm_eps": NaN', "layer_norm_eps", "NaN"),
+    (r'"initializer_range": [^,}]+', '"initializer_range": 1e999', "initializer_range", "Infinity"),
+    (r"^\{", '{"task_specific_params": {"retrieval": {"temperature": [1, -Infinity]}}, ',
+     "task_specific_params.retrieval.temperature[1]", "-Infinity"),
+])
+def test_non_finite_numbers_in_config_json_are_refused(tiny_models, tmp_path, pattern, text, key, shown):
+    import re
+
+    bundle = copy_bundle(tiny_models, tmp_path)
+    config = bundle / "xnli" / "config.json"
+    edited, count = re.subn(pattern, text, config.read_text(encoding="utf-8"))
+    assert count == 1
+    config.write_text(edited, encoding="utf-8")
+    assert rows(check_bundle(bundle))["xnli"] == ("error", (
+        f"config.json {key} is {shown}: every setting must be a finite number; write the value the model was trained "
+        "with"))
+
+
+def test_nan_embeddings_name_the_checkpoint_and_sentence(tiny_models):
+    from harness_tasks.inference import embedding
+
+    tokenizer, model = loading.load_model(str(tiny_models.encoder), "encoder", device=torch.device("cpu"),
+                                          dtype=torch.float32)
+    texts = ["The dog runs.", "Der Hund", "Le renard brun rapide saute.", "x"]
+    poisoned = tokenizer("renard", add_special_tokens=False)["input_ids"][0]
+    with torch.no_grad():  # finite weights can still give NaN vectors (float16 overflow on a GPU)
+        model.embeddings.word_embeddings.weight[poisoned] = float("nan")
+    with pytest.raises(CheckpointError) as caught, torch.inference_mode():
+        embedding.embed_texts(tokenizer, model, texts, layer=1, pooling="mean", max_length=128, batch_size=8,
+                              device=torch.device("cpu"))
+    assert str(caught.value) == (
+        f"{tiny_models.encoder}: the embedding of sentence 2 of 4 ('Le renard brun rapide saute.') at layer 1 holds "
+        "NaN or infinity (1 of this batch's 4, float32); the checkpoint's weights or settings are broken")
+
+
+def test_score_stops_at_nan_embeddings_with_one_line(tiny_models, tmp_path, monkeypatch, capsys):
+    import re
+
+    load = loading.load_model
+
+    def overflowing(*args, **kwargs):  # what float16 overflow on a GPU gives, from finite weights
+        tokenizer, model = load(*args, **kwargs)
+        with torch.no_grad():
+            model.embeddings.word_embeddings.weight.fill_(float("inf"))
+        return tokenizer, model
+
+    monkeypatch.setattr(loading, "load_model", overflowing)
+    out = tmp_path / "out"
+    assert main(["score", "--model", str(tiny_models.encoder), "--output", str(out), "--tasks", "tatoeba"]) == 2
+    err = capsys.readouterr().err
+    assert re.search(  # the last line; lm-eval's progress comes before it
+        rf"xtreme score: {re.escape(str(tiny_models.encoder))}: the embedding of sentence \d+ of \d+ \('[^\n]*'\) at "
+        r"layer 1 holds NaN or infinity \(\d+ of this batch's \d+, float32\); the checkpoint's weights or settings are "
+        r"broken\n\Z", err), err
+    assert not (out / "results.json").exists()
+
+
+def test_retrieval_refuses_non_finite_embeddings():
+    from evaluators.mining import mine_bitext
+    from evaluators.retrieval import l2_normalize, ratio_margin_scores, tatoeba_top1
+
+    rng = torch.Generator().manual_seed(0)
+    src = torch.randn(6, 4, generator=rng).numpy()
+    tgt = torch.randn(5, 4, generator=rng).numpy()
+    bad = src.copy()
+    bad[3, 1] = float("nan")
+    worse = tgt.copy()
+    worse[4] = float("inf")
+    fix = "every embedding must be finite to be compared (a model run in float16 can overflow)"
+    for call, message in [
+        # BUCC: was an IndexError from mining.py (index 9223372036854775807).
+        (lambda: mine_bitext(bad, tgt), f"source embeddings: row 3 holds NaN or infinity; {fix}"),
+        (lambda: mine_bitext(src, worse, index="ivf", nlist=1),
+         f"target embeddings: row 4 holds NaN or infinity; {fix}"),
+        # Tatoeba: was a silent 0.00.
+        (lambda: tatoeba_top1(src, worse), f"target embeddings: row 4 holds NaN or infinity; {fix}"),
+        (lambda: ratio_margin_scores(bad, tgt, [0], [0]), f"source embeddings: row 3 holds NaN or infinity; {fix}"),
+        (lambda: l2_normalize(worse), ("row 4 holds NaN or infinity (or values too large to normalise); every "
+                                       "embedding must be finite to be compared")),
+    ]:
+        with pytest.raises(ValueError) as caught:
+            call()
+        assert str(caught.value) == message
+
+
+# ---- 9. only a head's tensors are left unused, whatever config.json "architectures" says ------------------------
+def test_encoder_tensors_beyond_the_config_are_an_error_whatever_the_architecture(tiny_models, tmp_path):
+    folder = tmp_path / "encoder"
+    shutil.copytree(tiny_models.encoder, folder)
+    # Claims to be a masked-LM checkpoint with one layer; the weights hold two: layer 1 would be dropped.
+    edit_config(folder, num_hidden_layers=1, architectures=["BertForMaskedLM"])
+    assert rows(check_bundle(folder))["encoder"] == ("error", (
+        "the weights do not fit the model: 16 tensor(s) in the weights belong to no part of the BertModel built from "
+        "config.json (encoder.layer.1.attention.output.LayerNorm.bias, "
+        "encoder.layer.1.attention.output.LayerNorm.weight, encoder.layer.1.attention.output.dense.bias, ... (16 in "
+        "all))"))
+
+
+def test_pretraining_head_tensors_are_left_unused_by_the_encoder(tiny_models, tmp_path):
+    folder = tmp_path / "encoder"
+    shutil.copytree(tiny_models.encoder, folder)
+    edit_config(folder, architectures=["BertForPreTraining"])
+    edit_weights(folder, lambda w: w.update({"cls.predictions.bias": torch.zeros(1500),
+                                             "cls.seq_relationship.weight": torch.zeros(2, 32),
+                                             "lm_head.weight": torch.zeros(3)}))
+    assert rows(check_bundle(folder))["encoder"] == ("ok", "")
+    edit_weights(folder, lambda w: w.update({"bert.extra.weight": torch.zeros(3), "clsx.weight": torch.zeros(3)}))
+    assert rows(check_bundle(folder))["encoder"] == ("error", (
+        "the weights do not fit the model: 2 tensor(s) in the weights belong to no part of the BertModel built from "
+        "config.json (bert.extra.weight, clsx.weight)"))
+
+
+def test_a_tokenizer_that_adds_no_special_tokens_is_refused(tiny_models, tmp_path):
+    # tokenizer.json without its post_processor: no [CLS]/[SEP] around inputs, scores silently off.
+    bundle = copy_bundle(tiny_models, tmp_path)
+    path = bundle / "xnli" / "tokenizer.json"
+    tokenizer = json.loads(path.read_text(encoding="utf-8"))
+    tokenizer["post_processor"] = None
+    path.write_text(json.dumps(tokenizer), encoding="utf-8")
+    assert rows(check_bundle(bundle))["xnli"] == ("error", (
+        "the tokenizer adds no special tokens although it defines [CLS] and [SEP], which the model was trained with "
+        "(tokenizer.json post_processor); save the tokenizer the checkpoint was trained with into this folder "
+        "(tokenizer.save_pretrained)"))
+
+
+# ---- 10. the input length a checkpoint allows ----------------------------------------------------------------------
+def set_model_max_length(folder: Path, value) -> None:
+    path = folder / "tokenizer_config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["model_max_length"] = value
+    path.write_text(json.dumps(config), encoding="utf-8")
+
+
+@pytest.mark.parametrize("head, what, need, parts", [
+    ("xnli", "a sentence pair", 15, "3 special tokens and 6 of text for each of the two"),
+    ("squad", "a question with its context", 15, "3 special tokens and 6 of text for each of the two"),
+    ("udpos", "a sentence to tag", 8, "2 special tokens and 6 of text"),
+    ("encoder", "a sentence to embed", 8, "2 special tokens and 6 of text"),
+])
+def test_a_too_short_model_max_length_is_refused(tiny_models, tmp_path, head, what, need, parts):
+    # model_max_length 1 made tagging fail (window budget -1) and QA score a silent 1.63.
+    bundle = copy_bundle(tiny_models, tmp_path)
+    set_model_max_length(bundle / head, need - 1)
+    assert rows(check_bundle(bundle))[head] == ("error", (
+        f"tokenizer_config.json model_max_length is {need - 1}, too short for {what}: that needs at least {need} "
+        f"tokens ({parts}); set it to the length the model was trained with"))
+    set_model_max_length(bundle / head, need)
+    assert rows(check_bundle(bundle))[head] == ("ok", "")
+
+
+def test_too_few_position_embeddings_are_refused(tiny_models, tmp_path):
+    bundle = copy_bundle(tiny_models, tmp_path)
+    edit_config(bundle / "xnli", max_position_embeddings=8)
+    assert rows(check_bundle(bundle))["xnli"] == ("error", (
+        "config.json max_position_embeddings is 8, too short for a sentence pair: that needs at least 15 tokens (3 "
+        "special tokens and 6 of text for each of the two); set it to the length the model was trained with"))
+    from harness_tasks.inference.checkpoint_checks import length_limits
+
+    roberta = type("Config", (), {"max_position_embeddings": 514, "model_type": "xlm-roberta"})()
+    no_limit = type("Tokenizer", (), {"model_max_length": 1e30})()
+    assert length_limits(no_limit, roberta) == [(512, "config.json max_position_embeddings", 514)]
+
+
+def test_the_length_used_per_checkpoint_is_reported(tiny_models, tmp_path):
+    bundle = copy_bundle(tiny_models, tmp_path)
+    set_model_max_length(bundle / "xnli", 100)
+    lm = XtremeEncoder(bundle=str(bundle))
+    assert lm.check_checkpoints(["xnli", "udpos"]) == {}
+    assert lm.info()["max_lengths"] == {str(bundle / "udpos"): 128, str(bundle / "xnli"): 100}
+    capped = XtremeEncoder(bundle=str(bundle), max_length=64)
+    capped.check_checkpoints(["xnli"])
+    assert capped.info()["max_lengths"] == {str(bundle / "xnli"): 64}
+
+
+# ---- 11. the manifest's format, and label maps that make a constant predictor ----------------------------------------
+@pytest.mark.parametrize("text, problem", [
+    ('{"format": 2, "checkpoints": {}}', ":1: format: 2; "),
+    ('{"checkpoints": {},\n "format": "x"}', ':2: format: "x"; '),
+    ('{"format": true, "checkpoints": {}}', ":1: format: true; "),
+    ('{"format": 1.0, "checkpoints": {}}', ":1: format: 1.0; "),
+    ('{"checkpoints": {}}', ': no "format"; '),
+])
+def test_manifest_format_must_be_the_one_this_version_reads(tiny_models, tmp_path, capsys, text, problem):
+    bundle = copy_bundle(tiny_models, tmp_path)
+    manifest = bundle / "manifest.json"
+    manifest.write_text(text, encoding="utf-8")
+    message = (f"{manifest}{problem}this version of xtreme-harness reads manifest format 1 only: a bundle written by "
+               f"another version needs that version, and a manifest written by hand needs \"format\": 1")
+    with pytest.raises(CheckpointError) as caught:
+        read_manifest(bundle)
+    assert str(caught.value) == message
+    assert main(["check-bundle", str(bundle)]) == 2
+    assert f"\nmanifest.json: {message}\n" in capsys.readouterr().out
+
+
+def test_manifest_numbers_must_be_finite(tiny_models, tmp_path):
+    bundle = copy_bundle(tiny_models, tmp_path)
+    (bundle / "manifest.json").write_text('{"format": 1, "checkpoints": {"xnli": {\n"lr": NaN}}}', encoding="utf-8")
+    with pytest.raises(CheckpointError) as caught:
+        read_manifest(bundle)
+    assert str(caught.value) == (f"{bundle / 'manifest.json'}:2: checkpoints.xnli.lr: NaN is not a number JSON allows; "
+                                 "results.json copies the manifest, so every number in it must be finite")
+
+
+def test_manifest_label_map_for_an_unknown_head(tiny_models, tmp_path):
+    bundle = copy_bundle(tiny_models, tmp_path)
+    (bundle / "manifest.json").write_text('{"format": 1, "checkpoints": {"xlni": {"label_map": ["a"]}}}',
+                                          encoding="utf-8")
+    assert check_bundle(bundle).manifest_problem == (
+        f"{bundle / 'manifest.json'}: checkpoints.xlni.label_map: 'xlni' is not a bundle head; heads are xnli, pawsx, "
+        "udpos, panx, squad, tydiqa, encoder (did you mean 'xnli'?)")
+
+
+def test_a_label_map_of_one_label_is_refused(tiny_models, tmp_path, capsys):
+    constant = ("--label-map: xnli label map ['entailment', 'ENTAILMENT', 'entailment'] names only 'entailment': every "
+                "class id would predict it, a constant predictor whose score says nothing; give the xnli label of each "
+                "class id, id 0 first, from contradiction, entailment, neutral")
+    with pytest.raises(CheckpointError) as caught:
+        parse_label_maps("xnli=entailment|ENTAILMENT|entailment")
+    assert str(caught.value) == constant
+    assert main(["check-bundle", str(tiny_models.bundle), "--label-map", "xnli=entailment,ENTAILMENT,entailment"]) == 2
+    assert capsys.readouterr().err == f"xtreme check-bundle: {constant}\n"
+    # Two distinct labels are a real (if partial) map: a repeat reads a class the task lacks as one it has.
+    assert parse_label_maps("xnli=entailment,entailment,neutral") == {"xnli": ("entailment", "entailment", "neutral")}
+    bundle = copy_bundle(tiny_models, tmp_path)
+    (bundle / "manifest.json").write_text(
+        '{"format": 1, "checkpoints": {"pawsx": {"label_map": ["1", "paraphrase"]}}}', encoding="utf-8")
+    assert check_bundle(bundle).manifest_problem == (
+        f"{bundle / 'manifest.json'}: checkpoints.pawsx.label_map: pawsx label map ['1', 'paraphrase'] names only '1': "
+        "every class id would predict it, a constant predictor whose score says nothing; give the pawsx label of each "
+        "class id, id 0 first, from 0, 1")

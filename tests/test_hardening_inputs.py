@@ -26,22 +26,13 @@ from evaluators.submission import score_submission
 from harness_tasks.cli import main
 from harness_tasks.readers import SAMPLE_DATA_DIR, DataFormatError, MissingDataError, load_split
 from tests.golden import require_golden
+from tests.sample_files import write
 
 SECRET = "SECRET-CONTENT-THAT-MUST-NOT-LEAK"
 XQUAD_GOLD = {"data": [{"paragraphs": [{"context": "Paris is in France.", "qas": [
     {"id": "q1", "question": "Where?", "answers": [{"text": "France", "answer_start": 12}]},
     {"id": "q2", "question": "What?", "answers": [{"text": "Paris", "answer_start": 0}]},
 ]}]}]}
-
-
-def write(root: Path, relative: str, content) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content if isinstance(content, str) else json.dumps(content, indent=2), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -479,7 +479,7 @@ def test_model_args_values_are_read_strictly():
         ({"layer": True}, "layer True: expected a whole number >= 0"),
         ({"batch_size": 0}, "batch_size 0: expected a whole number >= 1"),
         ({"batch_size": "big"}, "batch_size 'big': expected a whole number >= 1"),
-        ({"max_length": "x"}, "max_length 'x': expected a whole number >= 1"),
+        ({"max_length": "x"}, "max_length 'x': expected a whole number >= 16"),
         ({"doc_stride": 0}, "doc_stride 0: expected a whole number >= 1"),
         ({"n_best": "٣"}, "n_best '٣': expected a whole number >= 1"),
         ({"trust_remote_code": "2"}, "trust_remote_code '2': expected true or false"),

@@ -308,3 +308,104 @@ def test_no_task_to_run_exits_2_and_writes_nothing(tiny_models, tmp_path, capsys
     assert "xnli: the bundled sample has no ar (1 skipped)" in err
     assert err.splitlines()[-1] == "xtreme score: no task could run (see the reasons above); nothing was written"
     assert not (out / "results.json").exists() and not (out / "submission").exists()
+
+
+# ---- numbers a user types, and caches that cannot be trusted --------------------------------------------------
+@pytest.mark.parametrize("flag, value, expected", [
+    ("--batch-size", "0", "0 is too small; expected an integer >= 1"),
+    ("--limit", "-1", "-1 is too small; expected an integer >= 1"),
+    ("--limit", "0", "0 is too small; expected an integer >= 1"),
+    ("--layer", "-1", "-1 is too small; expected an integer >= 0"),
+    ("--max-length", "1", "1 is too small; expected a length >= 16 tokens"),
+    ("--doc-stride", "x", "'x' is not a whole number; expected an integer >= 1"),
+    ("--output", "", "an empty path; expected a folder for the results"),
+])
+def test_bad_numbers_and_paths_are_usage_errors(tmp_path, capsys, flag, value, expected):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["score", "--model", str(tmp_path), flag, value])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"xtreme score: error: argument {flag}: {expected}"
+
+
+def test_a_cache_entry_that_cannot_be_trusted_is_recomputed(tiny_models, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _score(tiny_models.bundle, out, "--tasks", "xnli,tatoeba") == 0
+    first = (out / "submission" / "xnli" / "test-en.tsv").read_text()
+    scores = json.loads((out / "results.json").read_text())["xtreme"]["task_scores"]
+    cache = out / "cache"
+    (truncated,) = cache.glob("xtreme_xnli_de.classify.*.json")
+    truncated.write_text("[1,2")
+    (edited,) = cache.glob("xtreme_xnli_en.classify.*.json")
+    edited.write_text(json.dumps(["LABEL_2"] * len(json.loads(edited.read_text()))))
+    (vectors,) = cache.glob("xtreme_tatoeba_de.embed.*.npy")
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    capsys.readouterr()
+
+    assert _score(tiny_models.bundle, out, "--tasks", "xnli,tatoeba") == 0
+    err = capsys.readouterr().err
+    for path, why in ((truncated, "unreadable"), (edited, "'LABEL_2' is not one of the head's labels"),
+                      (vectors, "unreadable")):
+        assert f"ignoring cached predictions {path}: {why}" in err
+    section = json.loads((out / "results.json").read_text())["xtreme"]
+    assert section["task_scores"] == scores
+    assert [section["prediction_sources"][t] for t in ("xtreme_xnli_de", "xtreme_xnli_en", "xtreme_tatoeba_de")] \
+        == ["computed"] * 3
+    assert (out / "submission" / "xnli" / "test-en.tsv").read_text() == first
+
+
+def test_ctrl_c_while_the_parser_is_built(monkeypatch, capsys):
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(["tasks"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+
+def test_output_inside_the_model_folder_is_refused(tiny_models, tmp_path, capsys):
+    import shutil
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(tiny_models.bundle, bundle)
+    assert _score(bundle, bundle / "xnli" / "out", "--tasks", "xnli") == 2
+    assert capsys.readouterr().err == (
+        f"xtreme score: --output {bundle / 'xnli' / 'out'} lies inside the model folder {bundle}: what a run "
+        "writes there would change the checkpoints it scores; give a folder outside it\n")
+    assert not (bundle / "xnli" / "out").exists()
+
+
+def test_output_through_a_dangling_link_is_named(tiny_models, tmp_path, capsys):
+    link = tmp_path / "olink"
+    link.symlink_to(tmp_path / "nowhere")
+    assert _score(tiny_models.bundle, link, "--tasks", "xnli") == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"xtreme score: {link}: a link to {tmp_path / 'nowhere'}, which does not exist; give a folder")
+
+
+def test_ctrl_c_inside_a_finalizer_is_not_lost():
+    """The default handler raises in whatever runs next; inside a __del__ Python prints 'Exception ignored'
+    and goes on, losing the Ctrl-C. Ours defers it until the finalizer has returned."""
+    import gc
+    import signal as signal_module
+
+    from harness_tasks.interrupts import install
+
+    before = signal_module.getsignal(signal_module.SIGINT)
+    seen = []
+
+    class Finalized:
+        def __del__(self):
+            os.kill(os.getpid(), signal_module.SIGINT)
+            time.sleep(0.01)  # the handler runs here, inside __del__
+            seen.append("finalizer returned")
+
+    try:
+        signal_module.signal(signal_module.SIGINT, signal_module.default_int_handler)
+        install()
+        with pytest.raises(KeyboardInterrupt):
+            Finalized()
+            gc.collect()
+            time.sleep(2)  # the deferred interrupt lands here
+        assert seen == ["finalizer returned"]
+    finally:
+        signal_module.signal(signal_module.SIGINT, before)

@@ -19,15 +19,7 @@ from tests.training_fixtures import write_config
 from training.config import ConfigError, load_config
 from training.errors import NonFiniteError, RecipeError
 from training.recipe import run_recipe
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models gain nothing from intra-op threads, and on a shared 2-core machine they spin-wait."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+from tests.training_fixtures import one_thread  # noqa: F401  (autouse: one torch thread)
 
 
 def small_config(folder: Path, name: str = "config.yaml", **overrides) -> Path:
@@ -107,6 +99,22 @@ def hyperparameters(folder: Path, **changes) -> dict:
         ("seed: -1", "seed: must be in [0, 2^32), got -1"),
         ("seed: 4294967296", "seed: must be in [0, 2^32), got 4294967296"),
         ("1: x\nfoo: y", "1: unknown key; expected one of"),
+        # Upper bounds of integer sizes (a typo must not plan one batch of everything)
+        ("hyperparameters: {batch_size: 99999999999999999999999}",
+         "hyperparameters.batch_size: must be at most 65536 (per device), got 99999999999999999999999"),
+        ("hyperparameters: {gradient_accumulation_steps: 65537}",
+         "hyperparameters.gradient_accumulation_steps: must be at most 65536, got 65537"),
+        ("hyperparameters: {max_length: 70000}", "hyperparameters.max_length: must be at most 65536, got 70000"),
+        ("hyperparameters: {max_steps: 2147483648}",
+         "hyperparameters.max_steps: must be at most 2147483647, got 2147483648"),
+        ("hyperparameters: {save_every_steps: 1" + "0" * 60 + "}",
+         "hyperparameters.save_every_steps: must be at most 2147483647, got 1" + "0" * 19 + "... (61 characters)"),
+        ("hyperparameters: {qa_max_length: 64, doc_stride: 16, max_answer_length: 65}",
+         "hyperparameters.max_answer_length: must be at most qa_max_length (64): an answer lies within one"
+         " window; got 65"),
+        ("intermediate: [{tasks: [mnli], hyperparameters: {mixed_precision: bf16}}]",
+         "intermediate[0].hyperparameters.mixed_precision: is set once for the whole run (one accelerator trains"
+         " every phase): set hyperparameters.mixed_precision instead"),
     ],
 )
 def test_config_ranges_are_named_errors(tmp_path, yaml_text, message):
@@ -114,7 +122,7 @@ def test_config_ranges_are_named_errors(tmp_path, yaml_text, message):
     path.write_text("base_model: tiny\n" + yaml_text + "\n", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert str(err.value).startswith(f"{path}: {message}")
+    assert str(err.value).startswith(f"{path}:2: {message}")  # every key above is on line 2
 
 
 def test_shipped_configs_and_test_configs_pass_the_ranges(tmp_path):
@@ -158,7 +166,7 @@ def test_merge_keys_may_override_what_they_merge(tmp_path):
         (b"", "{path}: the config must be a mapping of keys to values, got an empty file"),
         (b"tiny\n", "{path}: the config must be a mapping of keys to values, got a str"),
         (b"base_model: tiny\nx: " + b"[" * 3000 + b"]" * 3000 + b"\n", "{path}: nested too deeply to be a config"),
-        (b"base_model: ''\n", "{path}: base_model: is empty; expected a hub id, a local folder, or 'tiny'"),
+        (b"base_model: ''\n", "{path}:1: base_model: is empty; expected a hub id, a local folder, or 'tiny'"),
         (b"base_model: tiny\nseed: 1" + b"0" * 5000 + b"\n",
          "{path}:2: a value of 5001 characters that is not a valid int"),
         (b"base_model: tiny\nseed: 2001-13-45\n",
@@ -191,7 +199,131 @@ def test_cli_config_error_is_one_line_exit_2(tmp_path, capsys):
     path.write_text("base_model: tiny\nhyperparameters: {learning_rate: .inf}\n", encoding="utf-8")
     assert main(["train", str(path), "--output", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert err == f"xtreme train: {path}: hyperparameters.learning_rate: must be a finite number, got inf\n"
+    assert err == f"xtreme train: {path}:2: hyperparameters.learning_rate: must be a finite number, got inf\n"
+    assert not (tmp_path / "out").exists()
+
+
+LINES_YAML = """\
+base_model: tiny
+hyperparameters: &defaults
+  learning_rate: 1.0e-4
+  batch_size: 8
+intermediate:
+  - tasks: [mnli]
+    hyperparameters:
+      <<: *defaults
+      warmup_ratio: 0.1
+  - tasks:
+      - qqp
+    sampling: temperature
+    temperature: 2.0
+target:
+  tasks: [xnli]
+  epochs:
+    xnli: 2
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("      warmup_ratio: 0.1", "      warmup_ratio: 1.5",
+         ":9: intermediate[0].hyperparameters.warmup_ratio: must be in [0, 1), got 1.5"),
+        ("  learning_rate: 1.0e-4", "  learning_rate: .nan",
+         ":3: hyperparameters.learning_rate: must be a finite number, got nan"),
+        ("    temperature: 2.0", "    temperature: .inf",
+         ":13: intermediate[1].temperature: must be a finite number, got inf"),
+        ("      - qqp", "      - qqq", ":10: intermediate[1].tasks: unknown intermediate task 'qqq'"),
+        ("    xnli: 2", "    xnli: 0", ":17: target.epochs.xnli: must be > 0, got 0.0"),
+        ("  - tasks: [mnli]", "  - task: [mnli]", ":6: intermediate[0].task: unknown key"),
+        # A required key that is missing: the line of the mapping that lacks it; at the top, the file alone.
+        ("  - tasks:\n      - qqp\n    sampling", "  - sampling", ":10: intermediate[1].tasks: is required"),
+        ("base_model: tiny\n", "", ": base_model: is required"),
+    ],
+)
+def test_every_config_error_names_the_line_of_its_key(tmp_path, old, new, message):
+    assert old in LINES_YAML
+    path = tmp_path / "lines.yaml"
+    path.write_text(LINES_YAML.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value).startswith(f"{path}{message}")
+
+
+def test_key_lines_follow_merge_keys():
+    from training.config import key_lines
+
+    loader = yaml.SafeLoader(LINES_YAML)
+    node = loader.get_single_node()
+    loader.construct_document(node)  # flattens the merge key, as load_config does before it takes the lines
+    lines = key_lines(node)
+    assert lines["intermediate[0].hyperparameters.learning_rate"] == 3  # merged in: where it is written
+    assert lines["intermediate[0].hyperparameters.warmup_ratio"] == 9
+    assert lines["intermediate[1].tasks[0]"] == 11
+
+
+def test_key_lines_do_not_explode_on_nested_aliases():
+    from training.config import key_lines
+
+    text = "a: &a [1, 2, 3]\n" + "".join(f"b{i}: &b{i} [*{'a' if i == 0 else f'b{i - 1}'}, *{'a' if i == 0 else f'b{i - 1}'}]\n"
+                                         for i in range(30))
+    lines = key_lines(yaml.compose(text))  # 2^30 paths if every alias were walked again
+    assert lines["a"] == 1 and lines["a[2]"] == 1 and lines["b29"] == 31 and len(lines) < 200
+
+
+def test_tiny_encoder_shorter_than_a_written_max_length_is_refused(tmp_path):
+    path = tmp_path / "short.yaml"
+    path.write_text("base_model: tiny\ntiny_encoder: {max_length: 64}\nhyperparameters:\n  max_length: 128\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == (f"{path}:4: hyperparameters.max_length: 128 is more than tiny_encoder.max_length (64),"
+                              " the longest input the tiny encoder takes; raise tiny_encoder.max_length or lower"
+                              " hyperparameters.max_length")
+    path.write_text("base_model: tiny\ntiny_encoder: {max_length: 64}\nhyperparameters: {max_length: 64}\n"
+                    "intermediate: [{tasks: [mnli], hyperparameters: {qa_max_length: 96, doc_stride: 16}}]\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value).startswith(f"{path}:4: intermediate[0].hyperparameters.qa_max_length: 96 is more than"
+                                     " tiny_encoder.max_length (64)")
+    # Lengths left at their defaults (256, 384) are lowered to the tiny encoder's; a real model is not judged here.
+    path.write_text("base_model: tiny\ntiny_encoder: {max_length: 64}\n", encoding="utf-8")
+    assert load_config(path).hyperparameters.max_length == 256
+    path.write_text("base_model: some/model\ntiny_encoder: {max_length: 64}\nhyperparameters: {max_length: 128}\n",
+                    encoding="utf-8")
+    assert load_config(path).hyperparameters.max_length == 128
+
+
+def test_a_data_file_listed_twice_is_refused(tmp_path):
+    (tmp_path / "pairs.tsv").write_text("a b\tc d\ta\n", encoding="utf-8")
+    (tmp_path / "link.tsv").symlink_to(tmp_path / "pairs.tsv")
+    declaration = "intermediate_tasks:\n  mine:\n    head: sequence_classification\n    format: pair_tsv\n" \
+                  "    labels: [a, b]\n    train:\n      - pairs.tsv\n      - {second}\n"
+    path = tmp_path / "twice.yaml"
+    for second, problem in [("pairs.tsv", "lists 'pairs.tsv' twice"),
+                            ("./pairs.tsv", f"lists one file twice: 'pairs.tsv' and './pairs.tsv' are both"
+                                            f" {tmp_path / 'pairs.tsv'}"),
+                            ("link.tsv", f"lists one file twice: 'pairs.tsv' and 'link.tsv' are both"
+                                         f" {tmp_path / 'pairs.tsv'}")]:
+        path.write_text("base_model: tiny\nintermediate: [{tasks: [mine]}]\n" + declaration.format(second=second),
+                        encoding="utf-8")
+        with pytest.raises(ConfigError) as err:
+            load_config(path)
+        assert str(err.value) == (f"{path}:10: intermediate_tasks.mine.train: {problem}; its examples would count"
+                                  " twice in training: list each file once")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="fp16 is refused only on a machine without a GPU")
+def test_fp16_without_a_gpu_is_refused_at_run_start(tmp_path, capsys):
+    from harness_tasks.cli import main
+
+    path = small_config(tmp_path, hyperparameters=hyperparameters(tmp_path, mixed_precision="fp16"))
+    line = path.read_text(encoding="utf-8").splitlines().index("  mixed_precision: fp16") + 1
+    assert main(["train", str(path), "--output", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        f"xtreme train: {path}:{line}: hyperparameters.mixed_precision: 'fp16' needs a GPU and this run has none"
+        " (accelerate would silently train in float32 on the CPU); use 'bf16', which CPUs run, or 'no'\n")
     assert not (tmp_path / "out").exists()
 
 
@@ -202,10 +334,10 @@ def test_cli_config_error_is_one_line_exit_2(tmp_path, capsys):
 def test_missing_base_model_folder(tmp_path):
     path = small_config(tmp_path, base_model=str(tmp_path / "no" / "model"))
     with pytest.raises(RecipeError) as err:
-        run_recipe(load_config(path), tmp_path / "out")
-    assert str(err.value) == f"{path}: base_model: no such folder: {tmp_path / 'no' / 'model'} (looked at" \
+        run_recipe(load_config(path), tmp_path / "runs" / "out")
+    assert str(err.value) == f"{path}:1: base_model: no such folder: {tmp_path / 'no' / 'model'} (looked at" \
                              f" {tmp_path / 'no' / 'model'})"
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "runs").exists()  # the folders made for the run (and its lock) are gone again
 
 
 def test_base_model_folder_without_config(tmp_path):
@@ -213,8 +345,8 @@ def test_base_model_folder_without_config(tmp_path):
     path = small_config(tmp_path, base_model=str(tmp_path / "model"))
     with pytest.raises(RecipeError) as err:
         run_recipe(load_config(path), tmp_path / "out")
-    assert str(err.value) == (f"{path}: base_model: {tmp_path / 'model'} has no config.json; expected a folder"
-                              " written by save_pretrained")
+    assert str(err.value) == (f"{path}:1: base_model: {tmp_path / 'model'} has no config.json; expected a"
+                              " folder written by save_pretrained")
 
 
 @pytest.mark.parametrize(
@@ -246,7 +378,7 @@ def test_hub_model_while_offline_is_one_line_through_python_m(tmp_path):
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == (
-        f"xtreme train: {path}: base_model: 'no-such-org/no-such-model' is not a local folder (none at"
+        f"xtreme train: {path}:1: base_model: 'no-such-org/no-such-model' is not a local folder (none at"
         f" {tmp_path / 'no-such-org' / 'no-such-model'}), and the hub is offline (HF_HUB_OFFLINE is set) with no"
         " cached copy of it; download it first or point base_model at a local folder\n")
     assert not (tmp_path / "out").exists()
@@ -304,7 +436,8 @@ def test_intermediate_train_path_that_is_a_folder(tmp_path):
                         intermediate_tasks={"mnli": {"train": ["folder"], "format": "nli_jsonl"}})
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert str(err.value) == (f"{path}: intermediate_tasks.mnli.train: not a file: folder (looked at"
+    line = path.read_text(encoding="utf-8").splitlines().index("    - folder") + 1  # the list item's line
+    assert str(err.value) == (f"{path}:{line}: intermediate_tasks.mnli.train: not a file: folder (looked at"
                               f" {tmp_path / 'folder'}); expected a data file")
 
 
@@ -476,6 +609,106 @@ def test_resume_and_overwrite_are_exclusive(tmp_path, capsys):
         main(["train", str(small_config(tmp_path)), "--resume", "--overwrite"])
     assert exited.value.code == 2
     assert "argument --overwrite: not allowed with argument --resume" in capsys.readouterr().err
+
+
+HOLDER = """\
+import sys
+
+from training.config import load_config
+from training.recipe import run_recipe
+
+
+def pause(phase, step):  # a run caught in the middle: it holds the folder's lock until it ends or dies
+    if step == 1:
+        print("paused", flush=True)
+        sys.stdin.readline()
+
+
+run_recipe(load_config(sys.argv[1]), sys.argv[2], hook=pause)
+"""
+
+
+def test_a_second_run_into_a_busy_folder_stops_at_once_naming_the_first(tmp_path, capsys):
+    """Two processes, one folder: whatever the second asks (resume, overwrite with another config, a fresh
+    run), it is refused with exit 2 naming the first (pid, start time, command) and changes nothing. The
+    lock dies with its holder: after a kill, --resume goes ahead."""
+    import re
+    import signal
+
+    from harness_tasks.cli import main
+
+    path, other = small_config(tmp_path), small_config(tmp_path, "other.yaml", seed=8)
+    out, script = tmp_path / "out", tmp_path / "holder.py"
+    script.write_text(HOLDER, encoding="utf-8")
+    first = subprocess.Popen([sys.executable, str(script), str(path), str(out)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    try:
+        assert first.stdout.readline() == "paused\n"
+        holder = (out / ".xtreme.lock").read_text(encoding="utf-8").strip()
+        assert re.fullmatch(rf"pid {first.pid} on \S+, started \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d:"
+                            rf" {re.escape(f'{script} {path} {out}')}", holder)
+        before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        for config, flags in [(path, ["--resume"]), (other, ["--overwrite"]), (path, [])]:
+            assert main(["train", str(config), "--output", str(out), *flags]) == 2
+            assert capsys.readouterr().err == (f"xtreme train: {out} is in use by another xtreme train run ({holder});"
+                                               " wait for it to finish or choose another --output\n")
+        assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+        first.send_signal(signal.SIGKILL)
+        assert first.wait() == -signal.SIGKILL
+    finally:
+        first.kill()
+        first.wait()
+    assert main(["train", str(path), "--output", str(out), "--resume"]) == 0
+    assert json.loads((out / "bundle" / "manifest.json").read_text(encoding="utf-8"))
+    assert (out / ".xtreme.lock").read_text(encoding="utf-8").startswith(f"pid {os.getpid()} on ")
+
+
+def test_an_output_that_is_a_dangling_link_is_refused(tmp_path):
+    (tmp_path / "out").symlink_to(tmp_path / "gone")
+    with pytest.raises(RecipeError) as err:
+        run_recipe(load_config(small_config(tmp_path)), tmp_path / "out")
+    assert str(err.value) == f"{tmp_path / 'out'}: a link to {tmp_path / 'gone'}, which does not exist; --output" \
+                             " takes a folder"
+    assert not (tmp_path / "gone").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The user's umask
+
+
+@pytest.mark.parametrize(("mask", "file_mode", "folder_mode"), [(0o002, 0o664, 0o775), (0o077, 0o600, 0o700)],
+                         ids=["umask-002", "umask-077"])
+def test_every_file_and_folder_of_a_run_honours_the_umask(tmp_path, mask, file_mode, folder_mode):
+    """The whole run folder, seen mid-run (a checkpoint and best/ exist) and at the end: safetensors writes
+    its files 0600 and copies keep that, so this failed for every model file before."""
+    import stat
+
+    path = write_config(tmp_path, intermediate=[{"tasks": ["mnli"]}], target={"tasks": ["xnli"]})
+    out = tmp_path / "out"
+
+    def modes() -> dict[str, tuple[str, int]]:
+        return {str(p.relative_to(out)): ("folder" if p.is_dir() else "file", stat.S_IMODE(p.lstat().st_mode))
+                for p in [out, *out.rglob("*")]}
+
+    seen = {}
+
+    def hook(phase, step):
+        if phase == "02-target-xnli" and step == 4:  # after the step-4 checkpoint, with best/ from step 3
+            seen.update(modes())
+
+    before = os.umask(mask)
+    try:
+        run_recipe(load_config(path), out, hook=hook)
+    finally:
+        os.umask(before)
+    seen.update(modes())
+    for name in ("base-model/model.safetensors", "phases/01-intermediate-mnli/final/model.safetensors",
+                 "phases/02-target-xnli/best/model.safetensors", "phases/02-target-xnli/checkpoint/model.pt",
+                 "bundle/encoder/model.safetensors", "bundle/xnli/model.safetensors", "bundle/manifest.json",
+                 "metrics.jsonl", ".xtreme.lock"):
+        assert seen[name][0] == "file"
+    expected = {"file": file_mode, "folder": folder_mode}
+    assert [f"{mode:o} {name}" for name, (kind, mode) in seen.items() if mode != expected[kind]] == []
 
 
 # ---------------------------------------------------------------------------------------------------------

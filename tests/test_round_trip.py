@@ -15,13 +15,9 @@ from harness_tasks.cli import main
 from harness_tasks.readers import SAMPLE_DATA_DIR, load_split
 from harness_tasks.readers.tatoeba import read_tatoeba
 from tests.golden import numeric_leaves
+from tests.sample_files import SAMPLE_LANGUAGES
 
 LABELS = SAMPLE_DATA_DIR / "labels"
-SAMPLE_LANGUAGES = {
-    "pawsx": ("de", "en", "zh"), "xnli": ("de", "en", "zh"), "udpos": ("de", "en", "zh"),
-    "panx": ("en", "de", "zh"), "xquad": ("en", "de", "zh"), "mlqa": ("en", "de", "zh"),
-    "tydiqa": ("en", "fi", "ru"), "bucc2018": ("de", "fr", "zh"), "tatoeba": ("de", "fr", "zh"),
-}
 
 
 @pytest.fixture(scope="module")

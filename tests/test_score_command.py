@@ -11,12 +11,8 @@ from evaluators.submission import score_submission
 from harness_tasks.cli import main
 from harness_tasks.readers import load_split
 from leaderboards.submission import format_predictions, write_labels
+from tests.sample_files import SAMPLE_LANGUAGES
 
-SAMPLE_LANGUAGES = {
-    "xnli": ("de", "en", "zh"), "pawsx": ("de", "en", "zh"), "udpos": ("de", "en", "zh"),
-    "panx": ("en", "de", "zh"), "xquad": ("en", "de", "zh"), "mlqa": ("en", "de", "zh"),
-    "tydiqa": ("en", "fi", "ru"), "bucc2018": ("de", "fr", "zh"), "tatoeba": ("de", "fr", "zh"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +227,9 @@ def test_bucc_distractors_and_a_preset_are_exclusive(tiny_models, tmp_path, caps
     assert main(["score", "--model", str(tiny_models.encoder), "--output", str(tmp_path), "--tasks", "bucc2018",
                  "--bucc-subset", "ci", "--bucc-distractors", "2"]) == 2
     assert capsys.readouterr().err.endswith(message)
-    assert main(["score", "--model", str(tiny_models.encoder), "--output", str(tmp_path), "--tasks", "bucc2018",
-                 "--bucc-distractors", "-1"]) == 2
-    assert capsys.readouterr().err.endswith(message)
+    with pytest.raises(SystemExit) as exit_:  # a negative count is a usage error, caught by the parser
+        main(["score", "--model", str(tiny_models.encoder), "--output", str(tmp_path), "--tasks", "bucc2018",
+              "--bucc-distractors", "-1"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.endswith("argument --bucc-distractors: -1 is too small; expected an integer >= 0\n")
     assert not (tmp_path / "results.json").exists()  # refused before anything ran

@@ -1,7 +1,5 @@
 """score_submission on small hand-made submissions: partial scoring and every refused input."""
 
-import json
-from pathlib import Path
 
 import pytest
 
@@ -9,16 +7,7 @@ from evaluators.benchmark import TASKS
 from evaluators.errors import InputFileError
 from evaluators.submission import score_submission
 from harness_tasks.cli import main
-
-
-def write(root: Path, relative: str, content) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
-    return path
+from tests.sample_files import write
 
 
 @pytest.fixture
@@ -128,7 +117,7 @@ def test_non_string_qa_answer_names_its_line(dirs):
 
 def test_gold_question_without_answers(dirs):
     gold = squad([{"id": "q1", "answers": []}])
-    raises_at(one(dirs, "tydiqa", "ru", {"q1": "x"}, gold), "gold/tydiqa/test-ru.json", 1, "has no answers")
+    raises_at(one(dirs, "tydiqa", "ru", {"q1": "x"}, gold), "gold/tydiqa/test-ru.json", 8, "has no answers")
 
 
 def test_invalid_json_names_its_line(dirs):

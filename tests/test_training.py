@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from harness_tasks.bundle import ENCODER, HEAD_KIND, read_manifest
 from training.config import ConfigError, load_config
 from training.batch_plan import plan_batches
 from training.recipe import RecipeError, run_recipe
+from tests.training_fixtures import one_thread  # noqa: F401  (autouse: one torch thread)
 
 CONFIGS = Path(__file__).resolve().parent.parent / "training" / "configs"
 
@@ -37,15 +39,6 @@ def crash_at(phase_prefix: str, step: int):
             raise Crash(f"{phase} step {done}")
 
     return hook
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models gain nothing from intra-op threads, and on a shared 2-core machine they spin-wait."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +103,7 @@ def test_config_errors_name_the_file_and_key(tmp_path, change, message):
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert str(err.value).startswith(f"{path}: {message}")
+    assert re.match(rf"{re.escape(str(path))}:\d+: {re.escape(message)}", str(err.value))  # FILE:LINE: key: ...
 
 
 def test_invalid_yaml_is_reported_with_the_file(tmp_path):
@@ -359,7 +352,7 @@ def test_cli_trains_and_reports_config_errors(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("base_model: tiny\nintermediate: [{tasks: [mnli], sampling: random}]\n", encoding="utf-8")
     assert main(["train", str(bad)]) == 2
-    assert f"{bad}: intermediate[0].sampling: 'random' is not one of" in capsys.readouterr().err
+    assert f"{bad}:2: intermediate[0].sampling: 'random' is not one of" in capsys.readouterr().err
 
 
 def test_score_command_scores_the_bundle(reference_run, tmp_path):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+import torch
 import yaml
 
 WORDS = "the cat sat on a mat while dogs ran far away from big red houses near blue lakes".split()
@@ -106,3 +108,12 @@ def assert_same_tensors(a: dict, b: dict) -> None:
     assert sorted(a) == sorted(b)
     different = [key for key in a if not torch.equal(a[key], b[key])]
     assert different == []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny models gain nothing from intra-op threads, and on a shared 2-core machine they spin-wait."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -16,12 +16,12 @@ from pathlib import Path
 from training.errors import RecipeError
 
 
-def check_base_model(name: str, source: str) -> None:
+def check_base_model(name: str, where: str) -> None:
     """Raise RecipeError unless ``name`` is a model folder or a hub id whose config can be fetched (or is
-    cached), and that config declares a usable architecture (see ``check_architecture``)."""
+    cached), and that config declares a usable architecture (see ``check_architecture``). ``where`` starts
+    each message: the config's ``FILE:LINE: base_model`` (ExperimentConfig.at)."""
     from transformers import AutoConfig
 
-    where = f"{source}: base_model"
     path = Path(name)
     if path.exists():
         if not path.is_dir():

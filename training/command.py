@@ -4,7 +4,9 @@ The output folder holds the run (phases/, metrics.jsonl, config.json) and the bu
 ``xtreme score --model OUTPUT/bundle`` takes. After a crash or Ctrl-C, run the same command with ``--resume``:
 finished phases are kept, the current one restarts from its last checkpoint and ends exactly where an
 uninterrupted run would have. After a failed run whose config you have changed, ``--overwrite`` deletes the
-old run and starts afresh. Multi-GPU / mixed precision: ``accelerate launch -m training.command ...``.
+old run and starts afresh. One run at a time per folder: a second run into a folder that a run is using
+stops at once (exit 2), naming the first (pid, start time, command). Multi-GPU / mixed precision:
+``accelerate launch -m training.command ...`` (``fp16`` needs a GPU; on a CPU use ``bf16`` or ``no``).
 
 Top-level imports stay light (no torch) because ``xtreme`` builds every subcommand's parser at start-up.
 """

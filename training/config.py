@@ -23,7 +23,8 @@ task or several trained together), the target phase, the hyperparameters and the
       my_task: {head: sequence_classification, format: pair_tsv, train: data/my.tsv, labels: [a, b]}
 
 Relative paths (``data``, ``intermediate_tasks.*.train``) are read from the YAML file's folder.
-Every error names the YAML file and the dotted key, e.g. ``sample.yaml: intermediate[0].sampling: ...``.
+Every error names the YAML file, the line of the key and the dotted key, e.g. ``sample.yaml:21:
+intermediate[0].sampling: ...`` (for a key that is missing, the line of the mapping that lacks it).
 
 Numbers are checked for range before anything runs (see ``_hyperparameters`` and ``_tiny_encoder``): every
 float must be finite (``.nan``, ``.inf`` and overflowing literals such as ``1e999`` are refused), counts are
@@ -31,6 +32,15 @@ integers >= 1, ``learning_rate`` in (0, 1], ``max_grad_norm`` > 0, ``weight_deca
 ``learning_rate x weight_decay`` <= 1 (AdamW's per-step decay factor stays within [0, 1]), ``warmup_ratio``
 in [0, 1), epochs in (0, 1000], sampling ``temperature`` in (0, 100] (at 100 a task a million times larger
 than another is drawn only 1.15 times as often; for that, write ``sampling: uniform``), ``seed`` in [0, 2^32).
+Integer sizes have upper bounds far beyond any real run (``INT_LIMITS``): ``batch_size`` and
+``gradient_accumulation_steps`` at most 65536, ``max_length`` and ``qa_max_length`` at most 65536,
+``max_answer_length`` at most ``qa_max_length``, step and example counts at most 2^31 - 1; a larger value is a
+typo. ``mixed_precision`` is set once for the whole run (not per intermediate step); ``fp16`` needs a GPU and
+is refused when the run starts on a machine without one (on a CPU accelerate would silently train in
+float32), ``bf16`` runs on CPUs too. With ``base_model: tiny``, a ``max_length`` or ``qa_max_length`` written
+in the config above ``tiny_encoder.max_length`` is refused (the encoder has no positions for it); the
+defaults (256 and 384) are lowered to it. A file listed twice in an intermediate task's ``train`` (under any
+name: the same file through a link counts too) is refused: its examples would count twice.
 The file must be UTF-8 and a YAML mapping, and a key may appear only once in each mapping.
 This module imports only the standard library and PyYAML, so ``xtreme train --help`` stays fast.
 """
@@ -56,10 +66,32 @@ SEED_LIMIT = 2**32  # the per-step seeds derived from it must stay within torch.
 TINY_LIMITS = {"hidden_size": 4096, "layers": 48, "heads": 64, "vocab_size": 1_000_000, "max_length": 8192}
 TINY_MIN_LENGTH = 32  # [CLS] question [SEP] context-window [SEP] must fit with room for the context
 MIN_LENGTHS = {"max_length": 16, "qa_max_length": 32}  # room for special tokens and a few words of each text
+# Upper bounds of the integer settings, far beyond any real run: a larger value is a typo that would plan
+# one batch of the whole data set or overflow a C integer further down (see the module docstring).
+COUNT_LIMIT = 2**31 - 1
+INT_LIMITS = {
+    "batch_size": 65536, "gradient_accumulation_steps": 65536, "max_length": 65536, "qa_max_length": 65536,
+    "max_steps": COUNT_LIMIT, "max_train_examples": COUNT_LIMIT, "max_eval_examples": COUNT_LIMIT,
+    "eval_every_steps": COUNT_LIMIT, "save_every_steps": COUNT_LIMIT, "log_every_steps": COUNT_LIMIT,
+}
 
 
 class ConfigError(ValueError):
-    """A config problem, already phrased as ``FILE: key: what is wrong``."""
+    """A config problem, already phrased as ``FILE:LINE: key: what is wrong``."""
+
+
+def located(source: str, lines: dict[str, int], key: str, *, line_of: str | None = None) -> str:
+    """``FILE:LINE: key`` (``FILE: key`` when the YAML gives no line): the start of a message about ``key``.
+
+    ``lines`` maps dotted key paths (``intermediate[0].tasks``) to the line they are written on; a key that
+    is not written (a required key that is missing) takes the line of the closest enclosing one. ``line_of``
+    takes the line from a more precise path (one item of a list) than the key the message names.
+    """
+    path = line_of or key
+    while path and path not in lines:
+        path = path[:max(path.rfind("."), path.rfind("["), 0)]
+    where = f"{source}:{lines[path]}" if path else source
+    return f"{where}: {key}" if key else where
 
 
 @dataclass(frozen=True)
@@ -146,12 +178,19 @@ class ExperimentConfig:
     intermediate_tasks: dict[str, TaskDeclaration] = field(default_factory=dict)
     tiny_encoder: TinyEncoder = TinyEncoder()
     output_dir: str | None = None
+    # Where each key is written in the YAML file (dotted path -> line), for messages; not part of the run.
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         """A JSON-able view (for the manifest and the resume check)."""
         out = dataclasses.asdict(self)
         out.pop("source")
+        out.pop("key_lines")
         return out
+
+    def at(self, key: str) -> str:
+        """``FILE:LINE: key``, to start a message about ``key`` found after loading (e.g. at run start)."""
+        return located(self.source, self.key_lines, key)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -184,8 +223,12 @@ def load_config(path: str | Path) -> ExperimentConfig:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise ConfigError(f"{path}:{line}: not UTF-8 (byte 0x{data[err.start]:02x}); save the config as UTF-8") from None
+    loader = None
     try:
-        raw = yaml.load(text, Loader=_unique_key_loader())  # noqa: S506 - a SafeLoader subclass
+        loader = _unique_key_loader()(text)
+        node = loader.get_single_node()
+        raw = None if node is None else loader.construct_document(node)  # what yaml.load does, keeping the node
+        lines = key_lines(node)
     except _DuplicateYamlKey as err:
         raise ConfigError(f"{path}:{err.line}: duplicate key {_show(err.key)} (first at line {err.first}); each key"
                           " may appear only once in a mapping") from None
@@ -200,7 +243,44 @@ def load_config(path: str | Path) -> ExperimentConfig:
         raise ConfigError(f"{path}: not valid YAML: {' '.join(str(err).split())}") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply to be a config") from None
-    return parse_config(raw, source=str(path))
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return parse_config(raw, source=str(path), lines=lines)
+
+
+def key_lines(node) -> dict[str, int]:
+    """The line (1-based) of every mapping key and list item under ``node``, by dotted path as messages
+    write it (``hyperparameters.learning_rate``, ``intermediate[0].tasks``).
+
+    Runs after construction, so merge keys (``<<: *base``) are already flattened into their mappings (the
+    last occurrence of a key wins, as in the loaded dict). The walk is breadth first and enters each node
+    once, by its shortest path (where an anchor is defined, usually): the keys under an alias take the
+    line of the alias (closest enclosing path), and nested aliases cannot make the walk explode.
+    """
+    from collections import deque
+
+    import yaml
+
+    lines: dict[str, int] = {}
+    seen: set[int] = set()
+    queue = deque([("", node)] if node is not None else [])
+    while queue:
+        path, current = queue.popleft()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            children = [(f"{path}.{k.value}" if path else str(k.value), k.start_mark.line + 1, v)
+                        for k, v in current.value if isinstance(k, yaml.ScalarNode)]
+        elif isinstance(current, yaml.SequenceNode):
+            children = [(f"{path}[{i}]", v.start_mark.line + 1, v) for i, v in enumerate(current.value)]
+        else:
+            continue
+        for child, line, value in children:
+            lines[child] = line
+            queue.append((child, value))
+    return lines
 
 
 class _DuplicateYamlKey(Exception):
@@ -262,8 +342,9 @@ def _unique_key_loader():
     return _LOADER
 
 
-def parse_config(raw: Any, *, source: str = "<config>") -> ExperimentConfig:
-    where = _Where(source)
+def parse_config(raw: Any, *, source: str = "<config>", lines: dict[str, int] | None = None) -> ExperimentConfig:
+    """Validate the loaded YAML ``raw``; ``lines`` (from ``key_lines``) puts the line into every message."""
+    where = _Where(source, lines or {})
     if not isinstance(raw, dict):
         got = "an empty file" if raw is None else f"a {type(raw).__name__}"
         raise where.error("", f"the config must be a mapping of keys to values, got {got}")
@@ -291,6 +372,10 @@ def parse_config(raw: Any, *, source: str = "<config>") -> ExperimentConfig:
     tiny = TinyEncoder()
     if "tiny_encoder" in raw:
         tiny = _tiny_encoder(where, raw["tiny_encoder"] or {})
+    if base_model == TINY_BASE_MODEL:
+        _check_tiny_lengths(where, tiny, [("hyperparameters", raw.get("hyperparameters") or {})] + [
+            (f"intermediate[{i}].hyperparameters", step.get("hyperparameters") or {})
+            for i, step in enumerate(steps_raw)])
     seed = where.typed("seed", raw.get("seed", 42), int)
     if not 0 <= seed < SEED_LIMIT:
         raise where.error("seed", f"must be in [0, 2^32), got {_show(seed)}")
@@ -305,15 +390,29 @@ def parse_config(raw: Any, *, source: str = "<config>") -> ExperimentConfig:
         intermediate_tasks=declarations,
         tiny_encoder=tiny,
         output_dir=where.typed("output_dir", raw.get("output_dir"), str, optional=True),
+        key_lines=dict(where.lines),
     )
 
 
-class _Where:
-    def __init__(self, source: str) -> None:
-        self.source = source
+def _check_tiny_lengths(where: _Where, tiny: TinyEncoder, written: list[tuple[str, dict]]) -> None:
+    """A window length written in the config must fit the tiny encoder's positions (defaults are lowered
+    to fit by the recipe; a value the user wrote is not silently cut)."""
+    for key, raw in written:
+        for name in ("max_length", "qa_max_length"):
+            value = raw.get(name) if isinstance(raw, dict) else None
+            if isinstance(value, int) and value > tiny.max_length:
+                raise where.error(f"{key}.{name}", f"{value} is more than tiny_encoder.max_length ({tiny.max_length}),"
+                                                   " the longest input the tiny encoder takes; raise"
+                                                   f" tiny_encoder.max_length or lower {key}.{name}")
 
-    def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.source}: {key}: {message}" if key else f"{self.source}: {message}")
+
+class _Where:
+    def __init__(self, source: str, lines: dict[str, int]) -> None:
+        self.source, self.lines = source, lines
+
+    def error(self, key: str, message: str, *, line_of: str | None = None) -> ConfigError:
+        """The error about ``key``, on the line of ``line_of`` (a more precise path, e.g. a list item)."""
+        return ConfigError(f"{located(self.source, self.lines, key, line_of=line_of)}: {message}")
 
     def check_keys(self, key: str, value: dict, allowed: set[str]) -> None:
         unknown = sorted(set(value) - allowed, key=str)  # keys need not be strings in YAML
@@ -398,6 +497,14 @@ def _hyperparameters(where: _Where, key: str, raw: Any, defaults: Hyperparameter
         value = getattr(hyper, name)
         if value is not None and value <= 0:
             raise where.error(f"{key}.{name}", f"must be > 0 (or null), got {value}")
+    for name, limit in INT_LIMITS.items():
+        value = getattr(hyper, name)
+        if value is not None and value > limit:
+            per_device = " (per device)" if name == "batch_size" else ""
+            raise where.error(f"{key}.{name}", f"must be at most {limit}{per_device}, got {_show(value)}")
+    if hyper.max_answer_length > hyper.qa_max_length:
+        raise where.error(f"{key}.max_answer_length", f"must be at most qa_max_length ({hyper.qa_max_length}): an"
+                                                      f" answer lies within one window; got {hyper.max_answer_length}")
     if hyper.learning_rate > 1:
         raise where.error(f"{key}.learning_rate", f"must be at most 1 (AdamW moves each weight by about the learning"
                                                   f" rate every step), got {hyper.learning_rate}")
@@ -481,11 +588,21 @@ def _declarations(where: _Where, raw: Any) -> dict[str, TaskDeclaration]:
         if train and fmt is None and name not in TASKS:
             raise where.error(f"{key}.format", "is required with local files")
         resolved = tuple(str(p if Path(p).is_absolute() else (base_dir / p)) for p in train)
-        for original, path in zip(train, resolved):
+        listed: dict[tuple[int, int], int] = {}  # (device, inode) -> position in train: one file, any name
+        for i, (original, path) in enumerate(zip(train, resolved)):
+            at = f"{key}.train[{i}]" if isinstance(spec.get("train"), list) else None
             if not Path(path).exists():
-                raise where.error(f"{key}.train", f"file not found: {original} (looked at {path})")
+                raise where.error(f"{key}.train", f"file not found: {original} (looked at {path})", line_of=at)
             if not Path(path).is_file():
-                raise where.error(f"{key}.train", f"not a file: {original} (looked at {path}); expected a data file")
+                raise where.error(f"{key}.train", f"not a file: {original} (looked at {path}); expected a data"
+                                                  " file", line_of=at)
+            stat = Path(path).stat()
+            first = listed.setdefault((stat.st_dev, stat.st_ino), i)
+            if first != i:
+                same = f"{train[first]!r} twice" if train[first] == original else \
+                    f"one file twice: {train[first]!r} and {original!r} are both {Path(path).resolve()}"
+                raise where.error(f"{key}.train", f"lists {same}; its examples would count twice in training: list"
+                                                  " each file once", line_of=at)
         head_kind = head or TASKS[name].head
         if head_kind in ("sequence_classification", "token_classification") and name not in TASKS and not labels:
             raise where.error(f"{key}.labels", f"a {head_kind} task needs its label list")
@@ -527,6 +644,10 @@ def _step(where, key, raw, hyper, declarations) -> IntermediateStep:
     step_hyper = None
     if raw.get("hyperparameters"):
         step_hyper = _hyperparameters(where, f"{key}.hyperparameters", raw["hyperparameters"], hyper)
+        if step_hyper.mixed_precision != hyper.mixed_precision:
+            raise where.error(f"{key}.hyperparameters.mixed_precision",
+                              "is set once for the whole run (one accelerator trains every phase): set"
+                              " hyperparameters.mixed_precision instead")
     return IntermediateStep(tasks, sampling, temperature, epochs, step_hyper)
 
 

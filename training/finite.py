@@ -18,11 +18,11 @@ lowers the scale, so there an infinite gradient norm is routine and only the los
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from pathlib import Path
 
 import torch
 
+from harness_tasks.finite import first_nonfinite_tensor, nonfinite_tensors
 from training.errors import NonFiniteError
 
 WHAT_TO_DO = ("lower hyperparameters.learning_rate or max_grad_norm, or check the training data, then start"
@@ -54,12 +54,6 @@ def check_step(accelerator, phase: str, step: int, total: int, losses: list[tupl
                              f" training stopped before the update, no bundle written: {WHAT_TO_DO}")
 
 
-def nonfinite_tensors(tensors: Iterable[tuple[str, torch.Tensor]]) -> list[str]:
-    """The names of the floating-point tensors holding a NaN or an infinity."""
-    return [name for name, tensor in tensors
-            if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all())]
-
-
 def require_finite_weights(model, what: str) -> None:
     """Refuse to save ``model`` (``what`` says which, for the message) if any weight is not finite."""
     bad = nonfinite_tensors(model.state_dict().items())
@@ -69,12 +63,10 @@ def require_finite_weights(model, what: str) -> None:
 
 
 def require_finite_folder(folder: Path) -> None:
-    """Read every ``*.safetensors`` below ``folder`` one tensor at a time; refuse any non-finite one."""
-    from safetensors import safe_open
-
+    """Read every ``*.safetensors`` below ``folder``, streamed (harness_tasks.finite, the check the harness
+    runs before scoring); refuse any non-finite tensor."""
     for weights in sorted(folder.rglob("*.safetensors")):
-        with safe_open(str(weights), framework="pt") as handle:
-            for name in handle.keys():
-                if nonfinite_tensors([(name, handle.get_tensor(name))]):
-                    raise NonFiniteError(f"{weights}: tensor {name} holds NaN or infinity; the bundle was not"
-                                         f" written: {WHAT_TO_DO}")
+        name = first_nonfinite_tensor(weights)
+        if name is not None:
+            raise NonFiniteError(f"{weights}: tensor {name} holds NaN or infinity; the bundle was not"
+                                 f" written: {WHAT_TO_DO}")

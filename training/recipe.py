@@ -21,7 +21,10 @@ has to survive the crash. A resumed run ends with the same weights as an uninter
 
 A NaN or infinite loss or gradient norm stops the run at that step, before the update, and no bundle is
 written; weights are checked again before every save that can reach the bundle (training/finite.py). The
-base model and all training data are checked and read before the run folder is created or changed.
+base model and all training data are checked and read before the run folder is changed. The folder is
+locked first, with the lock ``xtreme score`` uses, so that a second run into it stops at once naming the
+first (training/run_output.py); every folder of weights is swapped in by ``checkpoints.replace_dir``,
+which gives its files the modes of the user's umask.
 
 Model selection uses English dev data only (zero-shot): accuracy (XNLI, PAWS-X), seqeval chunk F1 as the
 benchmark computes it (UD-POS, PAN-X), SQuAD v1.1 F1 on SQuAD dev (SQuAD; also TyDiQA, whose only English
@@ -67,7 +70,7 @@ from training.intermediate_tasks import (
     TaskDataError,
     load_task,
 )
-from training.run_output import check_output, clear_run, holds_run, start_run
+from training.run_output import RunLock, check_output, clear_run, holds_run, lock_run, start_run
 
 # Target head -> (head kind, the readers' task name for its English data).
 TARGETS = {
@@ -117,15 +120,50 @@ def run_recipe(config: ExperimentConfig, output_dir: str | Path, *, resume: bool
     """Run every phase of ``config`` not yet done under ``output_dir``; return the bundle folder.
 
     A folder that holds a run is refused unless ``resume`` (same config: continue it) or ``overwrite``
-    (delete it first). The base model and all data are checked and read before the folder is touched, so a
-    run that fails on them leaves nothing to resume or overwrite.
+    (delete it first); one that another run is using (its lock, training/run_output.py) is refused at once.
+    The base model and all data are checked and read before the folder is changed, so a run that fails on
+    them leaves nothing to resume or overwrite (and no folder, if it had to create it). ``fp16`` on a
+    machine without a GPU is refused here (see training/config.py).
     """
-    from accelerate import Accelerator
-
-    import transformers
+    from accelerate import Accelerator, PartialState
 
     out = Path(output_dir)
+    # Asked of the device before the Accelerator exists: its precision, once set, is fixed for the process.
+    if config.hyperparameters.mixed_precision == "fp16" and PartialState().device.type == "cpu":
+        raise RecipeError(f"{config.at('hyperparameters.mixed_precision')}: 'fp16' needs a GPU and this run has"
+                          " none (accelerate would silently train in float32 on the CPU); use 'bf16', which CPUs"
+                          " run, or 'no'")
     accelerator = Accelerator(mixed_precision=config.hyperparameters.mixed_precision)
+    lock = _lock_output(out, accelerator)  # before anything looks at the folder: one run at a time
+    try:
+        return _run_locked(config, out, accelerator, resume, overwrite, hook)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _lock_output(out: Path, accelerator) -> RunLock | None:
+    """The main process locks the run folder (training/run_output.py); a refusal reaches every process."""
+    lock, problem = None, None
+    if accelerator.is_main_process:
+        try:
+            lock = lock_run(out)
+        except RecipeError as err:
+            problem = str(err)
+    if accelerator.num_processes > 1:
+        from accelerate.utils import broadcast_object_list
+
+        problem = broadcast_object_list([problem])[0]
+    if problem is not None:
+        raise RecipeError(problem)
+    return lock
+
+
+def _run_locked(config: ExperimentConfig, out: Path, accelerator, resume: bool, overwrite: bool,
+                hook: StepHook | None) -> Path:
+    """run_recipe's work, under the folder's lock; returns the bundle folder."""
+    import transformers
+
     current = json.loads(json.dumps(config.to_dict()))  # as config.json holds it (tuples become lists)
     current.pop("output_dir", None)
     # Every process looks before the main one writes, so that none mistakes a new run for an old one.
@@ -133,7 +171,7 @@ def run_recipe(config: ExperimentConfig, output_dir: str | Path, *, resume: bool
     accelerator.wait_for_everyone()
     check_output(out, current, config.source, holds=holds, resume=resume, overwrite=overwrite)
     if config.base_model != TINY_BASE_MODEL:
-        check_base_model(config.base_model, config.source)
+        check_base_model(config.base_model, config.at("base_model"))
     # Our own progress lines say what happens; transformers' per-load reports (a new head's weights are
     # "MISSING", by design) and shard progress bars would bury them.
     transformers.logging.set_verbosity_error()
@@ -283,7 +321,7 @@ def _base_model(run: Run, intermediate_data, target_data) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
         build_tiny_encoder(tmp, texts, hidden_size=tiny.hidden_size, layers=tiny.layers, heads=tiny.heads,
                            vocab_size=tiny.vocab_size, max_length=tiny.max_length, seed=config.seed)
-        tmp.rename(folder)
+        replace_dir(tmp, folder)
     run.accelerator.wait_for_everyone()
     return str(folder)
 

@@ -6,12 +6,20 @@ exactly those entries and nothing else, so pointing it at the wrong folder canno
 Deleting is done by first renaming the entries into one hidden folder (config.json last: until it goes, the
 folder still reads as a run), then removing that folder; an interrupted overwrite therefore leaves either
 the old run or no run, and running it again finishes the job.
+
+One run at a time: ``lock_run`` takes the same lock as ``xtreme score`` (harness_tasks.run_folder.lock_folder:
+an ``flock`` on ``DIR/.xtreme.lock``, released by the kernel when the process dies, the holder's pid, start
+time and command written into it), before the folder is looked at, so a second run into the same folder
+stops at once with a message naming the first. A run that fails before it starts (a config, model or data
+problem) removes the folder again if it created it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness_tasks.atomic import write_json_atomic
@@ -28,10 +36,53 @@ def holds_run(out: Path) -> bool:
     return out.is_dir() and any((out / name).exists() or (out / name).is_symlink() for name in RUN_ENTRIES)
 
 
-def check_output(out: Path, current: dict, source: str, *, holds: bool, resume: bool, overwrite: bool) -> None:
-    """Refuse an output folder this run may not use; ``current`` is the config as config.json holds it."""
+def _check_is_folder(out: Path) -> None:
+    if out.is_symlink() and not out.exists():
+        raise RecipeError(f"{out}: a link to {os.readlink(out)}, which does not exist; --output takes a folder")
     if out.exists() and not out.is_dir():
         raise RecipeError(f"{out}: exists and is not a folder; --output takes a folder")
+
+
+@dataclass
+class RunLock:
+    """The lock on a run folder (see the module docstring); ``created``: the folders made to hold it."""
+
+    handle: object
+    created: list[Path]
+
+    def release(self) -> None:
+        """Unlock. A folder this run created and left empty but for the lock file (the run failed before
+        it began) is removed, with the parents it created: a failed start leaves nothing behind."""
+        from harness_tasks.run_folder import LOCK
+
+        if self.created and [entry.name for entry in self.created[0].iterdir()] == [LOCK]:
+            (self.created[0] / LOCK).unlink()  # while still holding the lock: see lock_folder
+            for folder in self.created:
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty after all (another process's file): leave it
+                    break
+        self.handle.close()
+
+
+def lock_run(out: Path) -> RunLock:
+    """Create ``out`` if need be and lock it for this run; RecipeError naming the holder if another run
+    (``xtreme train`` or ``xtreme score``) has it."""
+    from harness_tasks.run_folder import OutputFolderError, lock_folder
+
+    _check_is_folder(out)
+    created = [folder for folder in (out, *out.absolute().parents) if not folder.exists()]
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = lock_folder(out, "xtreme train")
+    except OutputFolderError as err:
+        raise RecipeError(str(err)) from None
+    return RunLock(handle, created)
+
+
+def check_output(out: Path, current: dict, source: str, *, holds: bool, resume: bool, overwrite: bool) -> None:
+    """Refuse an output folder this run may not use; ``current`` is the config as config.json holds it."""
+    _check_is_folder(out)
     if not holds or overwrite:
         return
     if not resume:

@@ -1,7 +1,9 @@
 """`xtreme mine --src SRC.npy --tgt TGT.npy --out PAIRS.tsv`: margin-based bitext mining on your own embeddings.
 
 The BUCC method (spec "BUCC mining"): L2-normalise, k-NN both ways, ratio margin, greedy one-to-one.
-Writes one mined pair a line, ``src_index<TAB>tgt_index<TAB>score``, best first, atomically.
+Writes one mined pair a line, ``src_index<TAB>tgt_index<TAB>score``, best first, atomically. Ctrl-C stops
+the search within a fraction of a second (evaluators/knn_blocked.py) and writes nothing: ``interrupted``,
+exit 130.
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         for key in ("nlist", "nprobe", "ef_search"):
             if getattr(args, key) is not None:
                 options[key] = getattr(args, key)
+    if not args.quiet:  # at once: off a terminal, progress lines come only every 10 s
+        print(f"mining: {n} x {m} (d={d}, k={args.k}, index={args.index})", file=sys.stderr, flush=True)
     try:
         neighbours = bidirectional_neighbours(src, tgt, args.k, args.index, **options)
     except ValueError as err:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from pathlib import Path
 
 XTREME = "xtreme"
 INTERRUPTED_HINT = ("run the same command again to resume: tasks already scored come from the prediction cache "
@@ -20,6 +21,8 @@ INTERRUPTED_HINT = ("run the same command again to resume: tasks already scored 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from harness_tasks.commands.arguments import max_length, non_negative_int, output_folder, positive_int
+
     parser.add_argument("--model", required=True,
                         help="a checkpoint bundle folder, one checkpoint folder, or a hub id (plain encoder)")
     parser.add_argument("--tasks", default=XTREME,
@@ -32,11 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a folder in the raw XTREME layout, or 'hub' (default: the bundled sample data)")
     parser.add_argument("--split", choices=("dev", "test"), default="test",
                         help="which split to score (the raw layout's test splits hold no labels: predictions only)")
-    parser.add_argument("--output", default="xtreme-results", help="output folder (default: %(default)s)")
-    parser.add_argument("--limit", type=int, default=None,
+    parser.add_argument("--output", default="xtreme-results", type=output_folder, help="output folder (default: %(default)s)")
+    parser.add_argument("--limit", type=positive_int, default=None,
                         help="at most N examples per language (classification, tagging, QA only; retrieval "
                              "needs every sentence and ignores it)")
-    parser.add_argument("--layer", type=int, default=None,
+    parser.add_argument("--layer", type=non_negative_int, default=None,
                         help="retrieval embeddings from hidden_states[N] (default: mBERT 8, XLM-R large 14, "
                              "else the middle layer)")
     parser.add_argument("--pooling", choices=("mean", "cls"), default="mean",
@@ -44,10 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--per-language", action="store_true", help="print one row per language too")
     parser.add_argument("--tagging-mode", choices=("xtreme", "seqeval"), default="xtreme",
                         help="chunking of the published numbers (seqeval 0.0.12, default) or seqeval 1.x")
-    parser.add_argument("--max-length", type=int, default=None,
+    parser.add_argument("--max-length", type=max_length, default=None,
                         help="longest model input in tokens (default: the model's limit)")
-    parser.add_argument("--doc-stride", type=int, default=128, help="QA window overlap in tokens")
-    parser.add_argument("--batch-size", type=int, default=32,
+    parser.add_argument("--doc-stride", type=positive_int, default=128, help="QA window overlap in tokens")
+    parser.add_argument("--batch-size", type=positive_int, default=32,
                         help="sentences per batch at the longest length; shorter batches hold more (token budget)")
     parser.add_argument("--device", default=None, help="default: CUDA when available, else CPU")
     parser.add_argument("--dtype", choices=("float32", "bfloat16", "float16"), default=None,
@@ -72,9 +75,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bucc-subset", choices=("full", "ci", "cpu"), default="full",
                         help="BUCC on all sentences (full, published-comparable) or gold + 1,000 (ci) / 20,000 "
                              "(cpu) seeded distractors per side, on dev and test alike (harness_tasks.bucc_subsets)")
-    parser.add_argument("--bucc-distractors", type=int, default=None, metavar="N",
+    parser.add_argument("--bucc-distractors", type=non_negative_int, default=None, metavar="N",
                         help="BUCC on gold + N seeded distractors per side (instead of --bucc-subset)")
-    parser.add_argument("--bucc-seed", type=int, default=0, help="seed of the BUCC distractor draw")
+    parser.add_argument("--bucc-seed", type=non_negative_int, default=0, help="seed of the BUCC distractor draw")
 
 
 def _say(message: str) -> None:
@@ -170,6 +173,12 @@ def run(args: argparse.Namespace) -> int:
             return 2
 
 
+def _inside(path, folder) -> bool:
+    """Whether ``path`` is ``folder`` or lies below it (links resolved, so no alias slips through)."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
 def run_identity(args: argparse.Namespace, lm, tasks: list[str], languages, data) -> dict:
     """What makes two runs the same run (harness_tasks.run_folder): the checkpoints' contents, the
     requested tasks and languages, and every setting that changes a prediction or a score."""
@@ -212,8 +221,11 @@ def _run(args: argparse.Namespace, cleanup) -> int:
 
     model = locate_model(args.model)
     label_maps = parse_label_maps(args.label_map, "--label-map")
+    if Path(model).is_dir() and _inside(Path(args.output), Path(model)):
+        print(f"xtreme score: --output {args.output} lies inside the model folder {model}: what a run writes "
+              "there would change the checkpoints it scores; give a folder outside it", file=sys.stderr)
+        return 2
 
-    from pathlib import Path
 
     import lm_eval
     import lm_eval.models  # noqa: F401  (lm-eval's own models register first)
@@ -260,7 +272,8 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     claim = claim_output(output, run_identity(args, lm, tasks, languages, data), overwrite=args.overwrite)
     cleanup.callback(claim.release)
     if claim.resumed:
-        _say(f"{output} holds this run (same checkpoints, tasks and settings): resuming from its cache")
+        _say(f"{output} holds this run (same checkpoints, tasks and settings): " +
+             ("rerunning it, predictions recomputed (--no-cache)" if args.no_cache else "resuming from its cache"))
 
     skipped: dict[str, str] = {}
     skipped_languages: dict[str, dict[str, str]] = {}
@@ -361,6 +374,7 @@ def _run(args: argparse.Namespace, cleanup) -> int:
         "data_source": data or "sample",
         "model": args.model,
         "checkpoint_hashes": info["checkpoint_hashes"],
+        "max_lengths": info["max_lengths"],  # the input length each checkpoint was run at (model/tokenizer/flag)
         "device": info["device"],
         "dtype": info["dtype"],
         "manifest": lm.manifest,

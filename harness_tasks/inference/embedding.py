@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from harness_tasks.bundle import CheckpointError
+
 from .batching import pad_batch, run_batched
 
 # Published retrieval layers (XTREME: mBERT hidden_states[8], XLM-R large hidden_states[14]),
@@ -87,6 +89,28 @@ def embed_texts(tokenizer, model, texts: Sequence[str], *, layer: int, pooling: 
     def run(batch: list[int]) -> list[np.ndarray]:
         ids, mask = pad_batch([rows[i] for i in batch], tokenizer.pad_token_id, device)
         pooled = pool(hidden_at_layer(model, ids, mask, layer).float(), mask, pooling)
-        return list(pooled.cpu().numpy().astype(np.float32))
+        vectors = pooled.cpu().numpy().astype(np.float32)
+        require_finite_embeddings(model, texts, batch, vectors, layer)
+        return list(vectors)
 
     return run_batched(rows, batch_size, run, progress, max_tokens=max_tokens)
+
+
+def require_finite_embeddings(model, texts: Sequence[str], batch: list[int], vectors: np.ndarray, layer: int) -> None:
+    """CheckpointError when a vector of this batch holds NaN or infinity, naming the checkpoint and the
+    sentence. Finite weights can still give one: half precision overflows (float16 ends at 65504) in a
+    model trained in float32. Checked per batch, so a broken model stops at its first batch; a NaN vector
+    would otherwise reach the nearest-neighbour search, which cannot rank it (BUCC and Tatoeba then fail
+    or score 0 without saying why)."""
+    bad = ~np.isfinite(vectors).all(axis=1)
+    if not bad.any():
+        return
+    first = min(batch[j] for j in np.flatnonzero(bad))
+    text = texts[first]
+    shown = repr(text if len(text) <= 60 else text[:57] + "...")
+    dtype = str(next(model.parameters()).dtype).removeprefix("torch.")
+    fix = ("float16 overflows: embed in bfloat16 or float32 (--dtype)" if dtype == "float16"
+           else "the checkpoint's weights or settings are broken")
+    raise CheckpointError(f"{getattr(model, 'name_or_path', '') or type(model).__name__}: the embedding of sentence "
+                          f"{first} of {len(texts)} ({shown}) at layer {layer} holds NaN or infinity ({int(bad.sum())} "
+                          f"of this batch's {len(batch)}, {dtype}); {fix}")

@@ -71,9 +71,11 @@ def load_config(path: str, *, trust_remote_code: bool = False):
         raise CheckpointError(f"{path}: no config.json file; a checkpoint folder is what save_pretrained writes "
                               f"(config.json, model.safetensors, tokenizer files)")
     try:
-        return transformers.AutoConfig.from_pretrained(path, trust_remote_code=trust_remote_code)
+        config = transformers.AutoConfig.from_pretrained(path, trust_remote_code=trust_remote_code)
     except Exception as err:  # noqa: BLE001 - whatever transformers raises, the folder is what is wrong
         raise CheckpointError(f"{path}: config.json cannot be loaded ({_first_line(err)})") from None
+    checks.check_finite_config(path, config)
+    return config
 
 
 def model_class(path: str, kind: str, config):
@@ -110,8 +112,9 @@ def load_model(path: str, kind: str, *, device: torch.device, dtype: torch.dtype
 
     Checkpoints are untrusted: only safetensors weights are read unless ``allow_pickle``, and no
     repository code runs unless ``trust_remote_code``. A checkpoint is refused when its tokenizer is
-    missing, broken or does not fit config.vocab_size, or when its weights do not cover the model built
-    from config.json (inference.checkpoint_checks). ``config``: the already loaded config.json, if any.
+    missing, broken, adds no special tokens or does not fit config.vocab_size, when the input length it
+    allows is too short to use, when its weights do not cover the model built from config.json, or when a
+    weight is NaN or infinite (inference.checkpoint_checks). ``config``: config.json if already loaded.
     """
     import transformers
 
@@ -128,6 +131,8 @@ def load_model(path: str, kind: str, *, device: torch.device, dtype: torch.dtype
     if not getattr(tokenizer, "is_fast", False):
         raise CheckpointError(f"{path}: a fast tokenizer (tokenizer.json) is needed for offset mappings and word ids")
     checks.check_vocabulary(path, tokenizer, config)
+    checks.check_special_tokens(path, tokenizer)
+    checks.check_usable_length(path, kind, tokenizer, config)
     use_safetensors = checks.weight_format(folder, allow_pickle) if folder is not None else (
         None if allow_pickle else True)
     report_log = logging.getLogger("transformers.modeling_utils")
@@ -156,7 +161,9 @@ def load_model(path: str, kind: str, *, device: torch.device, dtype: torch.dtype
         if bars:
             transformers.utils.logging.enable_progress_bar()
     checks.check_coverage(path, kind, model, info)
-    model.to(device)
+    model.to(device)  # first, so that a check of the loaded weights runs on the device
+    checks.check_finite_weights(path, model, checks.safetensors_files(folder) if folder is not None and use_safetensors
+                                else [])
     model.eval()
     return tokenizer, model
 
@@ -200,16 +207,8 @@ def _local_snapshot(repo_id: str) -> Path | None:
 
 
 def max_input_length(tokenizer, model, requested: int | None = None) -> int:
-    """The longest input the model can take: position embeddings bound it, the tokenizer may too."""
-    limits = []
-    positions = getattr(model.config, "max_position_embeddings", None)
-    if positions:
-        # RoBERTa-style models start positions at padding_idx + 1, so two positions are never usable.
-        if getattr(model.config, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
-            positions -= 2
-        limits.append(positions)
-    tokenizer_limit = getattr(tokenizer, "model_max_length", None)
-    if tokenizer_limit and tokenizer_limit < 1_000_000:  # "no limit" is a huge sentinel value
-        limits.append(tokenizer_limit)
+    """The longest input the model can take: position embeddings bound it, the tokenizer may too
+    (checkpoint_checks.length_limits; load_model refuses a checkpoint whose limit is too short to use)."""
+    limits = [usable for usable, _source, _value in checks.length_limits(tokenizer, model.config)]
     limit = min(limits) if limits else 512
     return min(limit, requested) if requested else limit
