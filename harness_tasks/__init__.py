@@ -27,6 +27,26 @@ def register_model() -> None:
 
     import harness_tasks.encoder_model  # noqa: F401
 
+    quiet_git_hash()
+
+
+def quiet_git_hash() -> None:
+    """lm-eval records the git commit of the working folder by running `git describe`, whose stderr
+    prints `fatal: not a git repository` once per run outside a clone: a warning the user did not
+    cause. Same lookup, same result, stderr silenced."""
+    import subprocess
+
+    import lm_eval.evaluator
+
+    def git_hash():
+        try:
+            out = subprocess.check_output(["git", "describe", "--always"], stderr=subprocess.DEVNULL)
+            return out.strip().decode()
+        except (subprocess.CalledProcessError, OSError):
+            return None
+
+    lm_eval.evaluator.get_git_commit_hash = git_hash
+
 
 def task_manager(data: str | None = None, split: str = "test", *, include_defaults: bool = False,
                  include_path=None, **settings):

@@ -56,6 +56,8 @@ class HelpWithDefaults(argparse.HelpFormatter):
         text = action.help or ""
         if "default" in text or not action.option_strings or action.default is argparse.SUPPRESS:
             return text
+        if action.required:
+            return f"{text} (required)"
         if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
             return f"{text} (default: {'on' if action.default else 'off'})"
         if action.default is None:

@@ -279,12 +279,13 @@ def run(args: list[str]) -> None:
     import lm_eval.models  # noqa: F401  (lm-eval's models first)
     from lm_eval.__main__ import cli_evaluate
 
-    import harness_tasks.encoder_model  # noqa: F401  (registers xtreme-encoder)
+    from harness_tasks import register_model
     from harness_tasks.bundle import CheckpointError
     from harness_tasks.model_args import ModelArgsError
     from harness_tasks.readers.errors import DataFormatError, DataSourceError, MissingDataError
     from harness_tasks.tasks import XtremeTaskError
 
+    register_model()  # xtreme-encoder, after lm-eval's own models; lm-eval's git lookup made quiet
     sys.argv = [sys.argv[0] if sys.argv else "xtreme-lm-eval", *with_device(with_include_path(args))]
     try:
         with xtreme_behaviour(args, own_folder):

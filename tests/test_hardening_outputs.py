@@ -221,7 +221,7 @@ def test_a_write_failure_is_one_line_with_the_path(tmp_path, capsys):
 
 
 # ---- every flag says its default --------------------------------------------------------------------------------
-def test_every_flag_has_help_that_states_its_default():
+def test_every_flag_has_help_that_states_its_default_or_that_it_is_required():
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     missing = []
@@ -231,7 +231,7 @@ def test_every_flag_has_help_that_states_its_default():
             if not action.option_strings or action.dest == "help":
                 continue
             text = formatter._get_help_string(action) if action.help else ""
-            if "default" not in text:
+            if "default" not in text and not (action.required and text.endswith("(required)")):
                 missing.append(f"{name} {'/'.join(action.option_strings)}")
     assert not missing, f"flags whose help does not state the default: {missing}"
 

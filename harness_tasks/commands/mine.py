@@ -128,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
         from evaluators.knn_approx import estimate_recall
 
         recall = estimate_recall(src, tgt, neighbours[1], neighbours[3], args.k, sample=args.recall_sample)
-        print(f"recall@{args.k} against exact search: {recall:.4f} (on {args.recall_sample} queries per direction)")
+        queries = min(args.recall_sample, len(src), len(tgt))  # the sample cannot exceed the rows there are
+        print(f"recall@{args.k} against exact search: {recall:.4f} (on up to {queries} queries per direction)")
         if recall < 0.99:
             print("warning: low recall; approximate search only pays on clustered embeddings "
                   "(raise --nprobe / --ef-search, or use --index exact)", file=sys.stderr)

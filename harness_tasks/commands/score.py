@@ -114,24 +114,6 @@ def available_languages(task: str, languages, split: str, data) -> tuple[list[st
     return ok, skipped
 
 
-def _quiet_git_hash() -> None:
-    """lm-eval records the git commit of the working folder by running `git describe`, whose stderr
-    prints `fatal: not a git repository` once per task outside a clone: a warning the user did not
-    cause. Same lookup, same result, stderr silenced."""
-    import subprocess
-
-    import lm_eval.evaluator
-
-    def git_hash():
-        try:
-            out = subprocess.check_output(["git", "describe", "--always"], stderr=subprocess.DEVNULL)
-            return out.strip().decode()
-        except (subprocess.CalledProcessError, OSError):
-            return None
-
-    lm_eval.evaluator.get_git_commit_hash = git_hash
-
-
 def _clean(obj):
     """JSON-safe copy: NaN -> None (JSON has no NaN), unknown objects -> str."""
     import json
@@ -230,7 +212,9 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     import lm_eval
     import lm_eval.models  # noqa: F401  (lm-eval's own models register first)
 
-    _quiet_git_hash()
+    from harness_tasks import quiet_git_hash
+
+    quiet_git_hash()
     from lm_eval.tasks import TaskManager
 
     from evaluators.aggregate import overall_scores, task_summary

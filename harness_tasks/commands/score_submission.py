@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--languages",
         help="comma-separated language codes, case-insensitive; each applies to the tasks that have it (the "
-             "XTREME score needs all)",
+             "XTREME score needs all) (default: every language with a gold file)",
     )
     parser.add_argument("--per-language", action="store_true", help="also print one table per task")
     parser.add_argument(
