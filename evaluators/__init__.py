@@ -7,22 +7,36 @@ ratio margin, BUCC mining and thresholds, Tatoeba top-1), aggregate (task, group
 submission.score_submission (the public leaderboard layout).
 """
 
-from evaluators.aggregate import overall_scores, task_summary
-from evaluators.benchmark import GROUPS, TASKS, TaskSpec, get_task
-from evaluators.bitext import bitext_f1, bucc_f1
-from evaluators.classification import accuracy
-from evaluators.errors import InputFileError
-from evaluators.mining import MinedPairs, ThresholdFit, apply_threshold, fit_threshold, mine_bitext, pairs_to_ids, unique_texts
-from evaluators.mlqa import mlqa_scores
-from evaluators.retrieval import knn_inner_product, l2_normalize, ratio_margin_scores, tatoeba_top1, top1_accuracy
-from evaluators.squad import squad_scores
-from evaluators.submission import score_submission
-from evaluators.tagging import tagging_scores
+import importlib
 
-__all__ = [
-    "GROUPS", "TASKS", "TaskSpec", "get_task", "InputFileError",
-    "accuracy", "tagging_scores", "squad_scores", "mlqa_scores", "bitext_f1",
-    "task_summary", "overall_scores", "score_submission", "bucc_f1",
-    "l2_normalize", "knn_inner_product", "ratio_margin_scores", "tatoeba_top1", "top1_accuracy",
-    "mine_bitext", "MinedPairs", "unique_texts", "pairs_to_ids", "fit_threshold", "ThresholdFit", "apply_threshold",
-]
+# Public name -> the module that defines it. Loaded on first use (PEP 562), so importing one metric does
+# not import every other one: `evaluators.classification` stays free of numpy and faiss, which only
+# retrieval and mining need.
+_EXPORTS = {
+    "overall_scores": "aggregate", "task_summary": "aggregate",
+    "GROUPS": "benchmark", "TASKS": "benchmark", "TaskSpec": "benchmark", "get_task": "benchmark",
+    "bitext_f1": "bitext", "bucc_f1": "bitext",
+    "accuracy": "classification",
+    "InputFileError": "errors",
+    "MinedPairs": "mining", "ThresholdFit": "mining", "apply_threshold": "mining", "fit_threshold": "mining",
+    "mine_bitext": "mining", "pairs_to_ids": "mining", "unique_texts": "mining",
+    "mlqa_scores": "mlqa",
+    "knn_inner_product": "retrieval", "l2_normalize": "retrieval", "ratio_margin_scores": "retrieval",
+    "tatoeba_top1": "retrieval", "top1_accuracy": "retrieval",
+    "squad_scores": "squad",
+    "score_submission": "submission",
+    "tagging_scores": "tagging",
+}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'evaluators' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"evaluators.{_EXPORTS[name]}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import faiss
 import numpy as np
 
 
@@ -83,6 +82,8 @@ def knn_inner_product(queries: np.ndarray, keys: np.ndarray, k: int) -> tuple[np
     n = queries.shape[0]
     if k == 0 or n == 0:
         return np.zeros((n, k), dtype=np.float32), np.zeros((n, k), dtype=np.int64)
+    import faiss  # imported when used: the metrics that never search stay free of it
+
     index = faiss.IndexFlatIP(keys.shape[1])
     index.add(keys)
     scores, indices = index.search(queries, k)

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from evaluators.benchmark import GROUPS, TASKS, TATOEBA_ISO3
 
 
@@ -34,3 +36,26 @@ def test_scoring_layer_imports_neither_torch_nor_lm_eval():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("module, absent", [
+    # A metric imports only what it needs: no faiss, not even numpy, for the text metrics.
+    ("evaluators.classification", ("faiss", "numpy", "torch", "lm_eval", "transformers")),
+    ("evaluators.squad", ("faiss", "numpy", "torch", "lm_eval", "transformers")),
+    ("evaluators.tagging", ("faiss", "torch", "lm_eval", "transformers")),
+    # Retrieval loads faiss when it searches, not when it is imported.
+    ("evaluators.retrieval", ("faiss", "torch", "lm_eval", "transformers")),
+])
+def test_importing_a_metric_imports_only_what_it_needs(module, absent):
+    code = f"import sys, {module}; print(sorted(m for m in {absent!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_package_still_exports_every_metric():
+    import evaluators
+
+    for name in evaluators.__all__:
+        assert getattr(evaluators, name) is not None
+    with pytest.raises(AttributeError):
+        evaluators.no_such_metric  # noqa: B018
