@@ -63,15 +63,15 @@ def task_manager(data: str | None = None, split: str = "test", *, include_defaul
     Settings are checked here, before lm-eval loads: an unknown one is a TypeError, a bad value (a split
     other than test/dev, a data folder that does not exist, ...) an ``XtremeTaskError`` (a ValueError).
     """
-    import difflib
     import os
 
+    from evaluators.names import closest
     from harness_tasks.tasks import TASK_SETTINGS, TASKS_DIR, XtremeTaskError, settings_problem
 
     unknown = sorted(set(settings) - set(TASK_SETTINGS))
-    if unknown:
-        hints = [f"{name!r}" + (f" (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(
-            name, TASK_SETTINGS, n=1)) else "") for name in unknown]
+    if unknown:  # the suggestion every other name check gives (evaluators.names)
+        hints = [f"{name!r}" + (f" (did you mean {close!r}?)" if (close := closest(name, TASK_SETTINGS)) else "")
+                 for name in unknown]
         raise TypeError(f"task_manager(): unknown setting {', '.join(hints)}; known: {', '.join(TASK_SETTINGS)}")
     metadata = {"data": os.fspath(data) if isinstance(data, os.PathLike) else data, "split": split, **settings}
     problem = settings_problem(metadata)

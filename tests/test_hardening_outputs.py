@@ -409,3 +409,13 @@ def test_ctrl_c_inside_a_finalizer_is_not_lost():
         assert seen == ["finalizer returned"]
     finally:
         signal_module.signal(signal_module.SIGINT, before)
+
+
+def test_a_split_a_task_does_not_have_skips_that_task(tiny_models, tmp_path, capsys):
+    """XQuAD has no dev split: absent data, reported and skipped (the other tasks run), not a traceback."""
+    out = tmp_path / "out"
+    assert _score(tiny_models.bundle, out, "--tasks", "xquad,xnli", "--split", "dev") == 0
+    section = json.loads((out / "results.json").read_text())["xtreme"]
+    assert list(section["task_scores"]) == ["xnli"]
+    assert set(section["skipped_languages"]["xquad"].values()) == {"xquad has no 'dev' split; it has test"}
+    assert "xquad: skipped: no language with readable data" in capsys.readouterr().out

@@ -94,17 +94,22 @@ def select_tasks(text: str) -> list[str]:
 def available_languages(task: str, languages, split: str, data) -> tuple[list[str], dict[str, str]]:
     """Languages whose data can be read, and why the others were skipped."""
     from evaluators.benchmark import get_task
-    from harness_tasks.readers import load_split
+    from harness_tasks.readers import available_splits, load_split
     from harness_tasks.readers.errors import MissingDataError
 
+    # BUCC's threshold comes from the dev split, so it must be readable too. A list, not a set: the first
+    # failing split names the reason, the same one every run.
+    needed_splits = list(dict.fromkeys([split, "dev"] if task == "bucc2018" else [split]))
+    absent = [s for s in needed_splits if s not in available_splits(task)]
+    if absent:  # e.g. XQuAD has no dev split: no language can be read, which is absent data, not bad data
+        why = f"{task} has no {absent[0]!r} split; it has {', '.join(available_splits(task))}"
+        return [], {lang: why for lang in get_task(task).languages if languages is None or lang in languages}
     ok, skipped = [], {}
     for lang in get_task(task).languages:
         if languages is not None and lang not in languages:
             continue
         try:
-            # BUCC's threshold comes from the dev split, so it must be readable too.
-            # A list, not a set: the first failing split names the reason, the same one every run.
-            for needed in (dict.fromkeys([split, "dev"]) if task == "bucc2018" else [split]):
+            for needed in needed_splits:
                 load_split(task, lang, needed, data)
         except MissingDataError as err:  # absent data is skipped with its reason (and reported)
             skipped[lang] = str(err)
@@ -164,8 +169,6 @@ def _inside(path, folder) -> bool:
 def run_identity(args: argparse.Namespace, lm, tasks: list[str], languages, data) -> dict:
     """What makes two runs the same run (harness_tasks.run_folder): the checkpoints' contents, the
     requested tasks and languages, and every setting that changes a prediction or a score."""
-    import os
-
     checkpoints = {task: lm.checkpoint_hash(lm.path_for(task)) for task in tasks if lm.has_checkpoint_for(task)}
     settings = {key: getattr(args, key) for key in (
         "split", "limit", "layer", "pooling", "tagging_mode", "max_length", "doc_stride", "dtype",
