@@ -1,0 +1,14 @@
+from evaluators.task_spec import TaskSpec, frozen_map, hub_splits
+from evaluators.tasks.training_data import PAWS_EN, XTREME_HUB
+
+TASK = TaskSpec(
+    name="pawsx", title="PAWS-X", family="pair_classification",
+    metrics=("accuracy",), headline="accuracy",
+    languages=frozen_map({"xtreme": tuple("de en es fr ja ko zh".split())}),
+    submission_ext="tsv", labels=("0", "1"),
+    raw=frozen_map({split: (f"pawsx/{split}-{{lang}}.tsv",) for split in ("train", "dev", "test")}),
+    hub=hub_splits(XTREME_HUB, "PAWS-X.{lang}", train="train", dev="validation", test="test"),
+    head_kind="sequence_classification", training=PAWS_EN,
+    citation="Yang et al. PAWS-X: A Cross-lingual Adversarial Dataset for Paraphrase Identification. "
+             "EMNLP 2019.",
+)
