@@ -2,9 +2,11 @@
 
 One module per metric, each docstring stating the exact definition:
 classification.accuracy, tagging.tagging_scores, squad.squad_scores, mlqa.mlqa_scores,
-segmented_qa.segmented_qa_scores (opt-in, not official), bitext.bitext_f1, retrieval/mining (k-NN,
-ratio margin, BUCC mining and thresholds, Tatoeba top-1), aggregate (task, group and XTREME scores),
-submission.score_submission (the public leaderboard layout).
+segmented_qa.segmented_qa_scores (opt-in, not official), bitext.bitext_f1, mewslix.mewslix_scores (MRR@20),
+lareqa.lareqa_scores (mAP@20), retrieval/mining (k-NN, ratio margin, BUCC mining and thresholds, Tatoeba
+top-1), aggregate (task, group and overall scores of a benchmark), submission.score_submission (the public
+leaderboard layout). Tasks are declared under evaluators/tasks, benchmarks in evaluators.benchmarks, and
+each task family's scoring under evaluators/families.
 """
 
 import importlib
@@ -14,12 +16,15 @@ import importlib
 # retrieval and mining need.
 _EXPORTS = {
     "overall_scores": "aggregate", "task_summary": "aggregate",
-    "GROUPS": "benchmark", "TASKS": "benchmark", "TaskSpec": "benchmark", "get_task": "benchmark",
+    "BENCHMARKS": "benchmarks", "XTREME": "benchmarks", "XTREME_R": "benchmarks", "get_benchmark": "benchmarks",
+    "TASKS": "tasks", "get_task": "tasks", "TaskSpec": "task_spec",
     "bitext_f1": "bitext", "bucc_f1": "bitext",
     "accuracy": "classification",
     "InputFileError": "errors",
     "MinedPairs": "mining", "ThresholdFit": "mining", "apply_threshold": "mining", "fit_threshold": "mining",
     "mine_bitext": "mining", "pairs_to_ids": "mining", "unique_texts": "mining",
+    "lareqa_scores": "lareqa",
+    "mewslix_scores": "mewslix",
     "mlqa_scores": "mlqa",
     "knn_inner_product": "retrieval", "l2_normalize": "retrieval", "ratio_margin_scores": "retrieval",
     "tatoeba_top1": "retrieval", "top1_accuracy": "retrieval",

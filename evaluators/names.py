@@ -6,12 +6,16 @@ valid ones. Silently dropping an unknown name would score less than was asked fo
 
 Rules:
 
+* Every name is read against one benchmark (evaluators.benchmarks; XTREME unless one is given): its tasks,
+  its groups and its languages.
 * tasks: a task name (``xnli``), the same with lm-eval's ``xtreme_`` prefix (``xtreme_xnli``), a group of
-  the reference scorer (``classification``, ``tagging``, ``qa``, ``retrieval``) or ``xtreme`` (all nine);
-  case-insensitive; returned in the benchmark's order, each once.
-* languages: the codes of ``evaluators.benchmark`` (ISO 639-1, e.g. ``de``), case-insensitive; the ISO 639-3
-  codes Tatoeba's files use (``deu``, ``cmn``) are accepted for the same languages. A language applies to the
-  requested tasks that have it; one that none of them has is an error.
+  the reference scorer (XTREME: ``classification``, ``tagging``, ``qa``, ``retrieval``; a group written with
+  a space may be typed with ``_`` or ``-`` for it) or the benchmark's name (``xtreme``, ``xtreme-r`` or
+  ``xtreme_r``: all its tasks); case-insensitive; returned in the benchmark's order, each once.
+* languages: the codes of the task declarations (evaluators/tasks; ISO 639-1, e.g. ``de``), case-insensitive;
+  the ISO 639-3 codes Tatoeba's files use (``deu``, ``cmn``: ``TASKS["tatoeba"].language_names``) are
+  accepted for the same languages. A language applies to the requested tasks that have it; one that none of
+  them has is an error.
 * lists: names are stripped of white space and one trailing comma is ignored (``--tasks "xnli, udpos,"``),
   the same for every flag, ``xtreme tasks --family`` included. An empty list (``--tasks ,``) is an error: it
   would select nothing; so are an empty name between commas (``xnli,,udpos``) and a name given twice
@@ -25,12 +29,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from evaluators.benchmark import GROUPS, TASKS, TATOEBA_ISO3
+from evaluators.benchmarks import XTREME, Benchmark, get_benchmark
+from evaluators.tasks import TASKS
 
-ALL_TASKS = "xtreme"  # the benchmark's name selects all nine tasks, as lm-eval's group of that name does
-LM_EVAL_PREFIX = "xtreme_"
 # Tatoeba's ISO 639-3 file codes -> the benchmark's codes (one language each, so the inverse is exact).
-ISO3_TO_CODE = {iso3: code for code, iso3 in TATOEBA_ISO3.items()}
+ISO3_TO_CODE = {iso3: code for code, iso3 in TASKS["tatoeba"].language_names.items()}
 
 
 class UnknownNameError(ValueError):
@@ -81,47 +84,81 @@ def _did_you_mean(suggestion: str | None) -> str:
     return f"; did you mean {suggestion!r}?" if suggestion else ""
 
 
-def task_choices() -> list[str]:
+def _spellings(name: str) -> set[str]:
+    """How a benchmark or group name may be typed: as written, or with ``_``/``-`` for a space or ``-``."""
+    name = name.lower()
+    return {name, name.replace(" ", "_"), name.replace(" ", "-"), name.replace("-", "_")}
+
+
+def task_choices(benchmark: Benchmark | str = XTREME) -> list[str]:
     """Every name ``--tasks`` takes (besides the ``xtreme_`` prefixed forms)."""
-    return [ALL_TASKS, *GROUPS, *TASKS]
+    benchmark = get_benchmark(benchmark)
+    return [benchmark.name, *benchmark.groups, *benchmark.task_names]
 
 
-def resolve_tasks(text: str | None, flag: str = "--tasks") -> list[str]:
-    """The tasks ``text`` names, in the benchmark's order; all nine when it is None (the flag not given)."""
+def resolve_tasks(text: str | None, flag: str = "--tasks", benchmark: Benchmark | str = XTREME) -> list[str]:
+    """The tasks ``text`` names, in the benchmark's order; all of the benchmark's when it is None (the flag
+    not given)."""
+    benchmark = get_benchmark(benchmark)
+    tasks = benchmark.task_names
     names = split_names(text, flag)
     if names is None:
-        return list(TASKS)
+        return list(tasks)
+    groups = {spelling: members for group, members in benchmark.groups.items() for spelling in _spellings(group)}
     chosen: set[str] = set()
     named: dict[str, str] = {}  # task -> the name typed for it, to catch xnli,xtreme_xnli
     problems: list[str] = []
     for typed in names:
         name = typed.lower()
-        bare = name[len(LM_EVAL_PREFIX):] if name.startswith(LM_EVAL_PREFIX) else name
-        if name == ALL_TASKS:
-            chosen.update(TASKS)
+        bare = _without_lm_eval_prefix(name)
+        if name in _spellings(benchmark.name):
+            chosen.update(tasks)
         elif bare in named:
             raise UnknownNameError(
                 f"{flag} {text!r} names {bare} twice ({named[bare]!r}, {typed!r}): give each name once")
-        elif bare in TASKS:
+        elif bare in tasks:
             chosen.add(bare)
             named[bare] = typed
-        elif bare in GROUPS:
-            chosen.update(GROUPS[bare])
+        elif name in groups or bare in groups:
+            chosen.update(groups.get(name) or groups[bare])
         else:
-            problems.append(_unknown_task(typed, bare, flag))
+            problems.append(_unknown_task(typed, bare, flag, benchmark))
     if problems:
-        valid = f"valid in {flag}: {', '.join(task_choices())} (the {LM_EVAL_PREFIX} prefix is optional)"
+        valid = (f"valid in {flag}: {', '.join(task_choices(benchmark))} (the {lm_eval_prefix(benchmark)} prefix is "
+                 "optional)")
         raise UnknownNameError("\n".join([*problems, valid]))
-    return [task for task in TASKS if task in chosen]
+    return [task for task in tasks if task in chosen]
 
 
-def _unknown_task(typed: str, bare: str, flag: str) -> str:
+def lm_eval_prefix(benchmark: Benchmark | str = XTREME) -> str:
+    """The prefix of the benchmark's lm-eval task names: ``xtreme_`` (``xtreme_xnli``), ``xtreme_r_``."""
+    return get_benchmark(benchmark).name.replace("-", "_") + "_"
+
+
+def _without_lm_eval_prefix(name: str) -> str:
+    """``name`` without any benchmark's lm-eval prefix (the longest that fits: ``xtreme_r_`` before ``xtreme_``)."""
+    for prefix in sorted({lm_eval_prefix(b) for b in _benchmarks()}, key=len, reverse=True):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def _unknown_task(typed: str, bare: str, flag: str, benchmark: Benchmark) -> str:
     # lm-eval's per-language task names (xtreme_xnli_de) are a task plus a language here.
     task, _, language = bare.rpartition("_")
-    if task in TASKS and canonical_language(language) in TASKS[task].languages:
+    if task in benchmark.task_names and canonical_language(language) in benchmark.languages(task):
         return (f"unknown task {typed!r} in {flag}: one language of {task}; "
                 f"select it with --tasks {task} --languages {canonical_language(language)}")
-    return f"unknown task {typed!r} in {flag}{_did_you_mean(closest(bare, task_choices()))}"
+    if bare in TASKS:  # a task of another benchmark
+        others = [b.title for b in _benchmarks() if bare in b.task_names]
+        return f"task {typed!r} in {flag} is not a task of {benchmark.title} (it is one of {', '.join(others)})"
+    return f"unknown task {typed!r} in {flag}{_did_you_mean(closest(bare, task_choices(benchmark)))}"
+
+
+def _benchmarks() -> list[Benchmark]:
+    from evaluators.benchmarks import BENCHMARKS
+
+    return list(BENCHMARKS.values())
 
 
 def canonical_language(code: str) -> str:
@@ -130,21 +167,25 @@ def canonical_language(code: str) -> str:
     return ISO3_TO_CODE.get(code, code)
 
 
-def languages_of(tasks: Iterable[str]) -> list[str]:
-    """Every language of ``tasks``, sorted."""
-    return sorted({lang for task in tasks for lang in TASKS[task].languages})
+def languages_of(tasks: Iterable[str], benchmark: Benchmark | str = XTREME) -> list[str]:
+    """Every language of ``tasks`` in ``benchmark``, sorted."""
+    benchmark = get_benchmark(benchmark)
+    return sorted({lang for task in tasks for lang in benchmark.languages(task)})
 
 
-def resolve_languages(text: str | None, tasks: Iterable[str], flag: str = "--languages") -> list[str] | None:
+def resolve_languages(text: str | None, tasks: Iterable[str], flag: str = "--languages",
+                      benchmark: Benchmark | str = XTREME) -> list[str] | None:
     """The canonical codes ``text`` names (in the order typed), or None (all) when it is None.
 
-    A code must be a language of at least one of ``tasks``; it then applies to those tasks that have it.
+    A code must be a language of at least one of ``tasks`` in ``benchmark``; it then applies to those tasks
+    that have it.
     """
+    benchmark = get_benchmark(benchmark)
     names = split_names(text, flag)
     if names is None:
         return None
     tasks = list(tasks)
-    valid = languages_of(tasks)
+    valid = languages_of(tasks, benchmark)
     resolved: list[str] = []
     problems: list[str] = []
     for typed in names:
@@ -155,15 +196,17 @@ def resolve_languages(text: str | None, tasks: Iterable[str], flag: str = "--lan
         if code in valid:
             resolved.append(code)
             continue
-        problems.append(_unknown_language(typed, code, tasks, valid, flag))
+        problems.append(_unknown_language(typed, code, tasks, valid, flag, benchmark))
     if problems:
-        which = f"{ALL_TASKS} (all nine tasks)" if set(tasks) == set(TASKS) else ", ".join(tasks)
+        every = benchmark.task_names
+        which = (f"{benchmark.name} (all {len(every)} tasks)" if set(tasks) == set(every) else ", ".join(tasks))
         raise UnknownNameError("\n".join([*problems, f"valid in {flag} for {which}: {' '.join(valid)}"]))
     return resolved
 
 
-def _unknown_language(typed: str, code: str, tasks: list[str], valid: list[str], flag: str) -> str:
-    elsewhere = [task for task in TASKS if code in TASKS[task].languages]
+def _unknown_language(typed: str, code: str, tasks: list[str], valid: list[str], flag: str,
+                      benchmark: Benchmark) -> str:
+    elsewhere = [task for task in benchmark.task_names if code in benchmark.languages(task)]
     if elsewhere:
         return (f"language {typed!r} in {flag} is not a language of {', '.join(tasks)} "
                 f"(it is one of {', '.join(elsewhere)})")

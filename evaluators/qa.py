@@ -25,6 +25,41 @@ def token_f1(prediction_tokens: Sequence[str], gold_tokens: Sequence[str]) -> fl
     return (2 * precision * recall) / (precision + recall)
 
 
+def question_scores(
+    answers: Mapping[str, Sequence[str]],
+    predictions: Mapping[str, str],
+    normalize: Normalizer,
+) -> list[tuple[str, int, float]]:
+    """``(question id, exact match 0/1, F1 in [0, 1])`` for every gold question, in gold order.
+
+    An unanswered question scores ``(id, 0, 0)``, as in the reference. These are the per-question outcomes
+    :func:`qa_from_question_scores` turns back into the corpus scores.
+    """
+    if not answers:
+        raise ValueError("no gold questions to score")
+    scored = []
+    for qid, gold_texts in answers.items():
+        if not gold_texts:
+            raise ValueError(f"gold question {qid!r} has no answers")
+        if qid not in predictions:
+            scored.append((qid, 0, 0))  # unanswered: scores 0, as in the reference
+            continue
+        prediction = normalize(predictions[qid])
+        golds = [normalize(text) for text in gold_texts]
+        exact_match = int(max(prediction == gold for gold in golds))
+        pred_tokens = prediction.split()
+        scored.append((qid, exact_match, max(token_f1(pred_tokens, gold.split()) for gold in golds)))
+    return scored
+
+
+def qa_from_question_scores(exact_matches: Sequence[int], f1s: Sequence[float]) -> dict[str, float]:
+    """{'exact_match', 'f1'} in percent from per-question scores: sums in gold order over the question count."""
+    if not exact_matches or len(exact_matches) != len(f1s):
+        raise ValueError(f"{len(exact_matches)} exact-match and {len(f1s)} F1 scores: expected as many, not none")
+    total = len(exact_matches)
+    return {"exact_match": 100.0 * sum(exact_matches) / total, "f1": 100.0 * sum(f1s) / total}
+
+
 def qa_scores(
     answers: Mapping[str, Sequence[str]],
     predictions: Mapping[str, str],
@@ -34,18 +69,5 @@ def qa_scores(
 
     ``normalize`` maps a text to its normalised form; tokens are its white-space split.
     """
-    if not answers:
-        raise ValueError("no gold questions to score")
-    exact_match = f1 = 0
-    for qid, gold_texts in answers.items():
-        if not gold_texts:
-            raise ValueError(f"gold question {qid!r} has no answers")
-        if qid not in predictions:
-            continue  # unanswered: scores 0, as in the reference
-        prediction = normalize(predictions[qid])
-        golds = [normalize(text) for text in gold_texts]
-        exact_match += max(prediction == gold for gold in golds)
-        pred_tokens = prediction.split()
-        f1 += max(token_f1(pred_tokens, gold.split()) for gold in golds)
-    total = len(answers)
-    return {"exact_match": 100.0 * exact_match / total, "f1": 100.0 * f1 / total}
+    scored = question_scores(answers, predictions, normalize)
+    return qa_from_question_scores([em for _, em, _ in scored], [f1 for _, _, f1 in scored])

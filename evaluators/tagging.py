@@ -15,12 +15,20 @@ the type is read:
   ``CONJ`` and ``X`` has type ``_``; 19 UPOS bigrams chunk differently, which moves UD-POS averages by
   about 0.2 points.
 
-Sentences are concatenated with an ``O`` between them (as both seqeval versions do for nested lists),
-so no chunk crosses a sentence boundary. A chunk is (type, first index, last index); precision, recall
-and F1 are computed over the sets of gold and predicted chunks:
+Sentences are concatenated with an ``O`` between them (as both seqeval versions do for nested lists);
+with the benchmark's tags that ends every chunk in 0.0.12, not always in 1.x (see below). A chunk is
+(type, first index, last index); precision, recall and F1 are computed over the sets of gold and
+predicted chunks:
 ``p = correct / predicted`` (0 when nothing predicted), ``r = correct / gold`` (0 when no gold),
 ``f1 = 2pr / (p + r)`` (0 when p + r = 0), each times 100. Token accuracy (equal tags / tokens * 100)
 is reported beside F1: it is what UD-POS is usually understood to mean.
+
+Per-sentence outcomes (for paired significance tests): :func:`sentence_counts` gives, for every sentence,
+the chunks correct / predicted / gold and the tokens correct / total, each chunk counted in the sentence it
+starts in; :func:`scores_from_counts` sums them and applies the mode's arithmetic, reproducing
+:func:`tagging_scores` exactly (same sums, same operations, integer 0 where 0.0.12 gives it). In seqeval
+1.x mode a chunk can run on across the "O" between sentences (``X`` and ``O`` both have type ``_`` there);
+it is counted once, in the sentence where it starts.
 
 Prediction and gold must agree sentence by sentence in length; the reference scorer does not check,
 and a shifted sentence silently mis-aligns every chunk after it. Here a mismatch is an error.
@@ -29,6 +37,7 @@ and a shifted sentence silently mis-aligns every chunk after it. Here a mismatch
 from __future__ import annotations
 
 import warnings
+from bisect import bisect_right
 from collections.abc import Sequence
 
 XTREME = "xtreme"
@@ -143,4 +152,59 @@ def tagging_scores(gold: Sentences, predicted: Sentences, mode: str = XTREME) ->
     check_tag_counts(gold, predicted)
     scores = _prf_xtreme(gold, predicted) if mode == XTREME else _prf_seqeval(gold, predicted)
     scores["token_accuracy"] = token_accuracy(gold, predicted)
+    return scores
+
+
+def chunks_seqeval(sentences: Sentences) -> set[tuple[str, int, int]]:
+    """The chunks seqeval 1.x reads from a list of tagged sentences (its default, non-strict mode)."""
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "NOUN seems not to be NE tag", once per tag
+        return set(get_entities([list(s) for s in sentences]))
+
+
+CHUNKERS = {XTREME: chunks_xtreme, SEQEVAL: chunks_seqeval}
+COUNT_FIELDS = ("tp", "n_pred", "n_gold", "correct_tokens", "n_tokens")
+
+
+def sentence_counts(gold: Sentences, predicted: Sentences, mode: str = XTREME) -> list[dict[str, int]]:
+    """Per sentence, in order: ``{"tp", "n_pred", "n_gold", "correct_tokens", "n_tokens"}`` (see the module
+    docstring). Chunks are found on the whole concatenation, exactly as the corpus metric finds them, and
+    each is counted in the sentence holding its first token, so the sums are the corpus counts."""
+    if mode not in MODES:
+        raise ValueError(f"unknown tagging mode {mode!r}; expected one of {', '.join(MODES)}")
+    check_tag_counts(gold, predicted)
+    starts, position = [], 0
+    for sentence in gold:
+        starts.append(position)
+        position += len(sentence) + 1  # the "O" between sentences
+    counts = [{"tp": 0, "n_pred": 0, "n_gold": 0,
+               "correct_tokens": sum(g == p for g, p in zip(gs, ps)), "n_tokens": len(gs)}
+              for gs, ps in zip(gold, predicted)]
+    gold_chunks, pred_chunks = CHUNKERS[mode](gold), CHUNKERS[mode](predicted)
+    for field, chunks in (("tp", gold_chunks & pred_chunks), ("n_pred", pred_chunks), ("n_gold", gold_chunks)):
+        for chunk in chunks:
+            counts[bisect_right(starts, chunk[1]) - 1][field] += 1
+    return counts
+
+
+def scores_from_counts(counts: Sequence[dict[str, int]], mode: str = XTREME) -> dict[str, float]:
+    """:func:`tagging_scores` from :func:`sentence_counts`, with the mode's own arithmetic."""
+    if mode not in MODES:
+        raise ValueError(f"unknown tagging mode {mode!r}; expected one of {', '.join(MODES)}")
+    tp, n_pred, n_gold, correct, total = (sum(c[field] for c in counts) for field in COUNT_FIELDS)
+    if total == 0:
+        raise ValueError("no tokens to score")
+    if mode == XTREME:  # 0.0.12: integer 0 where it divides nothing
+        p = tp / n_pred if n_pred else 0
+        r = tp / n_gold if n_gold else 0
+        f1 = 2 * p * r / (p + r) if p + r > 0 else 0
+        scores = {"f1": f1 * 100, "precision": p * 100, "recall": r * 100}
+    else:  # seqeval 1.x, micro average: 0.0 for an empty division, the F denominator 0 replaced by 1
+        p = tp / n_pred if n_pred else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        denominator = p + r if p + r != 0 else 1
+        scores = {"f1": float(2 * p * r / denominator) * 100, "precision": float(p) * 100, "recall": float(r) * 100}
+    scores["token_accuracy"] = correct / total * 100
     return scores

@@ -27,6 +27,12 @@ HEADLINES = {
     "map@20": "mAP@20",  # mean average precision over the top 20
 }
 
+# Span QA answer normalisations (evaluators.families.span_qa): SQuAD v1.1's (evaluators.squad) or MLQA's
+# language-aware one (evaluators.mlqa).
+ANSWER_NORMALISATIONS = ("squad", "mlqa")
+
+AVERAGES = ("languages", "pooled")
+
 # The model head a task is scored with (one transformers Auto class each: harness_tasks.heads).
 HEAD_KINDS = (
     "sequence_classification", "token_classification", "question_answering", "multiple_choice",
@@ -48,6 +54,11 @@ class HubSource:
     ``language_names[lang]`` (``udpos.{name}`` -> ``udpos.German``). ``language_column``: rows of all
     languages share one config and this column holds each row's language (``{lang}``); ``id_prefix``:
     likewise, but the row id starts with the formatted prefix (TyDiQA's ``finnish-...``).
+
+    ``columns`` maps a field of the family's record to this source's column where the name differs from
+    the family's (harness_tasks.readers.hub names them: MNLI's ``premise`` for ``sentence1``, UD-POS's
+    ``pos_tags`` for ``tags``); ``class_names``: the names of an integer label column in index order, for a
+    copy whose parquet carries no ClassLabel names (MNLI: entailment, neutral, contradiction).
     """
 
     repo: str
@@ -55,16 +66,20 @@ class HubSource:
     split: str  # the hub's split name
     language_column: str | None = None
     id_prefix: str | None = None
+    columns: Mapping[str, str] = field(default_factory=frozen_map)
+    class_names: tuple[str, ...] = ()
 
     def format(self, template: str | None, language: str, names: Mapping[str, str]) -> str | None:
         return None if template is None else template.format(lang=language, name=names.get(language, language))
 
 
 def hub_splits(repo: str, config: str | None, language_column: str | None = None, id_prefix: str | None = None,
+               columns: Mapping[str, str] | None = None, class_names: tuple[str, ...] = (),
                **splits: str) -> Mapping[str, HubSource]:
     """``{our split: HubSource}`` for splits of one hub config: ``hub_splits("google/xtreme", "PAN-X.{lang}",
     train="train", dev="validation", test="test")``."""
-    return frozen_map({ours: HubSource(repo, config, theirs, language_column, id_prefix)
+    return frozen_map({ours: HubSource(repo, config, theirs, language_column, id_prefix, frozen_map(columns),
+                                       tuple(class_names))
                        for ours, theirs in splits.items()})
 
 
@@ -79,6 +94,7 @@ class TrainingData:
     """
 
     head: str  # the bundle folder, e.g. "squad"
+    title: str  # as papers write it: "SQuAD v1.1", "MNLI"
     reader: str  # the data reader's dataset key (the same key as a task's, or e.g. "squad")
     family: str  # the record shape of the data
     head_kind: str
@@ -89,6 +105,8 @@ class TrainingData:
     max_length: int = 128
     selection: str = ""
     citation: str = ""
+    # Trained on these first, in order, with the same head (XCOPA: SocialIQA, then English COPA).
+    first: tuple["TrainingData", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,11 +123,20 @@ class TaskSpec:
     languages: Mapping[str, tuple[str, ...]]  # benchmark name -> test languages in the reference's order
     submission_ext: str  # {task}/test-{lang}.{submission_ext}
     labels: tuple[str, ...] = ()  # the closed label or tag set, where there is one
+    # Other names real checkpoints of the task give a label (normalised: case-folded, "-"/" " as "_") ->
+    # the label; a head whose config.json uses them is read as the task's labels (harness_tasks.label_maps).
+    label_synonyms: Mapping[str, str] = field(default_factory=frozen_map)
+    answer_normalisation: str = "squad"  # span QA: how answers are normalised, a key of ANSWER_NORMALISATIONS
+    # How the task score is made from its examples: "languages", the unweighted mean of the per-language
+    # metrics (XTREME's rule); "pooled", one metric over the examples of every language together (LAReQA,
+    # whose questions are ranked against candidates of all languages at once).
+    average: str = "languages"
     # data
     raw: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)  # split -> path templates
     hub: Mapping[str, HubSource] = field(default_factory=frozen_map)  # split -> where it is on the hub
     language_names: Mapping[str, str] = field(default_factory=frozen_map)  # lang -> name in file/hub names
     unlabelled_test: bool = True  # the download layout's test files carry no labels
+    token_language_prefix: bool = False  # tagging: raw tokens read "{lang}:token" (PAN-X); the reader strips it
     # model
     head_kind: str = "encoder"
     training: TrainingData | None = None  # None: scored on the encoder alone, untrained
@@ -163,10 +190,20 @@ def missing_fields(spec: TaskSpec, families: Mapping[str, object] | None = None)
         problems.append(f"headline: {spec.headline!r} is not one of {', '.join(HEADLINES)}")
     if families is not None and spec.family and spec.family not in families:
         problems.append(f"family: {spec.family!r} is not one of {', '.join(families)}")
+    if spec.answer_normalisation not in ANSWER_NORMALISATIONS:
+        problems.append(f"answer_normalisation: {spec.answer_normalisation!r} is not one of "
+                        f"{', '.join(ANSWER_NORMALISATIONS)}")
+    if spec.average not in AVERAGES:
+        problems.append(f"average: {spec.average!r} is not one of {', '.join(AVERAGES)}")
     if spec.head_kind not in HEAD_KINDS:
         problems.append(f"head_kind: {spec.head_kind!r} is not one of {', '.join(HEAD_KINDS)}")
     if "test" not in spec.raw and spec.raw:
         problems.append("raw: no 'test' split (the split every benchmark scores)")
+    templates = [t for ts in spec.raw.values() for t in ts]
+    templates += [t for source in spec.hub.values() for t in (source.config, source.id_prefix) if t]
+    unnamed = [lang for lang in spec.all_languages if lang not in spec.language_names]
+    if unnamed and any("{name}" in t for t in templates):
+        problems.append(f"language_names: no name for {' '.join(unnamed)} (its raw or hub templates use {{name}})")
     for benchmark, langs in spec.languages.items():
         if not langs:
             problems.append(f"languages[{benchmark!r}]: empty")

@@ -10,6 +10,10 @@
                          (AutoModelForQuestionAnswering)
       tydiqa/            extractive QA trained on TyDiQA-GoldP English
 
+The folders are the declared training data's heads (``TrainingData.head``) plus ``encoder/``; each is loaded
+with the Auto class of its kind (harness_tasks.heads.AUTO_CLASSES), so the list above is an example, not
+a table to keep in step.
+
 Each head folder is a plain ``save_pretrained`` output: config.json (with id2label for the classifiers),
 model.safetensors and the tokenizer files. Any head may be missing: the tasks that need it are skipped
 with a message. manifest.json is ``{"format": 1, "checkpoints": {head: {...}}}`` where each entry records
@@ -45,33 +49,15 @@ from pathlib import Path
 from harness_tasks.atomic import write_json_atomic
 from harness_tasks.finite import nonfinite_numbers
 
+# Which head folder serves which task and each head's kind, derived from the task declarations
+# (harness_tasks.heads); importable from here too, as they are the bundle's layout.
+from harness_tasks.heads import ENCODER, HEAD_FOR_TASK, HEAD_KIND
+
+__all__ = ["ENCODER", "HEAD_FOR_TASK", "HEAD_KIND", "MANIFEST", "MANIFEST_FORMAT", "CheckpointError", "head_dir",
+           "is_bundle", "manifest_label_maps", "read_manifest", "record_checkpoint"]
+
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
-ENCODER = "encoder"
-
-# Which head folder serves which XTREME task. BUCC and Tatoeba use the bare encoder.
-HEAD_FOR_TASK: dict[str, str] = {
-    "xnli": "xnli",
-    "pawsx": "pawsx",
-    "udpos": "udpos",
-    "panx": "panx",
-    "xquad": "squad",
-    "mlqa": "squad",
-    "tydiqa": "tydiqa",
-    "bucc2018": ENCODER,
-    "tatoeba": ENCODER,
-}
-
-# The transformers Auto class each head is loaded with.
-HEAD_KIND: dict[str, str] = {
-    "xnli": "sequence_classification",
-    "pawsx": "sequence_classification",
-    "udpos": "token_classification",
-    "panx": "token_classification",
-    "squad": "question_answering",
-    "tydiqa": "question_answering",
-    ENCODER: "encoder",
-}
 
 
 def head_dir(bundle: str | os.PathLike, task: str) -> Path:

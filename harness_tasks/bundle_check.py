@@ -17,9 +17,8 @@ from typing import NamedTuple
 
 from harness_tasks import bundle as layout
 from harness_tasks.bundle import CheckpointError
+from harness_tasks.heads import CLASSIFIER_KINDS, tasks_of_head
 from harness_tasks.label_maps import LABELLED_TASKS, head_labels, parse_names
-
-CLASSIFIER_KINDS = ("sequence_classification", "token_classification")
 
 
 class ExplicitLabels(NamedTuple):
@@ -27,11 +26,6 @@ class ExplicitLabels(NamedTuple):
 
     names: tuple[str, ...]
     source: str
-
-
-def tasks_of(head: str) -> tuple[str, ...]:
-    """The XTREME tasks a bundle head serves, in the benchmark's order."""
-    return tuple(task for task, served_by in layout.HEAD_FOR_TASK.items() if served_by == head)
 
 
 def manifest_label_maps(bundle: str | os.PathLike, manifest: dict) -> dict[str, ExplicitLabels]:
@@ -45,7 +39,7 @@ def manifest_label_maps(bundle: str | os.PathLike, manifest: dict) -> dict[str, 
             hint = closest(head, list(layout.HEAD_KIND))
             raise CheckpointError(f"{where}: {head!r} is not a bundle head; heads are {', '.join(layout.HEAD_KIND)}"
                                   + (f" (did you mean {hint!r}?)" if hint else ""))
-        labelled = [task for task in tasks_of(head) if task in LABELLED_TASKS]
+        labelled = [task for task in tasks_of_head(head) if task in LABELLED_TASKS]
         if not labelled:
             raise CheckpointError(f"{where}: the {head!r} head has no labels to map; label maps are for the "
                                   f"{', '.join(LABELLED_TASKS)} heads")
@@ -116,7 +110,7 @@ class BundleReport:
 def _check_row(head: str, folder: Path, kind: str, given, from_manifest, **load) -> HeadRow:
     import gc
 
-    tasks = tasks_of(head)
+    tasks = tasks_of_head(head)
     if not os.path.lexists(folder):
         return HeadRow(head, str(folder), tasks, "missing", f"no {head}/ folder: {', '.join(tasks)} would be skipped")
     if not folder.is_dir():

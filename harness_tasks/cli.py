@@ -19,7 +19,7 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": (
-        "harness_tasks.commands.demo",
+        "training.demo",
         "train the sample X-STILTs recipe on a tiny local encoder, score it on all nine tasks, print the table",
     ),
     "score-submission": (

@@ -4,8 +4,9 @@ A classifier head names its classes in config.json (``id2label``); the harness w
 submission and compares them with the gold labels. A third-party head may use other spellings
 (``ENTAILMENT``), other names for the same class, or names that say nothing (``LABEL_0``), and a wrong
 guess would score silently wrong. So every head's names must map onto its task's labels
-(evaluators.benchmark: TaskSpec.labels) one to one, compared case-insensitively with ``-``, ``_`` and spaces
-treated alike, plus the few synonyms below. Anything else is refused with the fix in the message.
+(evaluators/tasks: TaskSpec.labels) one to one, compared case-insensitively with ``-``, ``_`` and spaces
+treated alike, plus the few synonyms the task declares (TaskSpec.label_synonyms). Anything else is refused
+with the fix in the message.
 
 The fix is an explicit map, the task label of each class id in id order (id 0 first):
 
@@ -26,24 +27,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from evaluators.benchmark import TASKS
+from evaluators.tasks import TASKS
 from harness_tasks.bundle import HEAD_FOR_TASK, CheckpointError
+from harness_tasks.heads import CLASSIFIER_KINDS, TASK_ORDER
 
-# Tasks whose heads predict a closed label set, in the benchmark's order.
-LABELLED_TASKS: tuple[str, ...] = tuple(task for task, spec in TASKS.items() if spec.labels)
-
-# Other names for a task label, keyed by the normalised form (see normalise). Few on purpose: each is a
-# spelling that real checkpoints of the task use for the same class, never a guess.
-SYNONYMS: dict[str, dict[str, str]] = {
-    # The XNLI-MT training files (and XTREME's own XNLI processor, which renames it) spell it so.
-    "xnli": {"contradictory": "contradiction"},
-    # PAWS-X gold labels are 0/1, 1 meaning "is a paraphrase" (the PAWS dataset card); paraphrase
-    # classifiers often name their classes instead.
-    "pawsx": {"not_paraphrase": "0", "paraphrase": "1"},
-    # CONJ is the UD v1 name of what UD v2 calls CCONJ; heads trained on UD v1 treebanks still use it.
-    "udpos": {"conj": "CCONJ"},
-    "panx": {},
-}
+# Tasks scored by a classifier head, which predicts a closed label set, in the benchmarks' order.
+LABELLED_TASKS: tuple[str, ...] = tuple(
+    task for task in TASK_ORDER if TASKS[task].labels and TASKS[task].head_kind in CLASSIFIER_KINDS)
 
 # transformers' placeholder names when a config was saved without label names.
 _PLACEHOLDER = re.compile(r"label_?\d+")
@@ -60,7 +50,7 @@ def task_label(task: str, name: str) -> str | None:
     for label in TASKS[task].labels:
         if normalise(label) == key:
             return label
-    return SYNONYMS[task].get(key)
+    return TASKS[task].label_synonyms.get(key)
 
 
 def _check_task(task: str, where: str) -> None:

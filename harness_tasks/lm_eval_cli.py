@@ -21,10 +21,11 @@ exactly as checked. Errors of our model's arguments (harness_tasks.model_args), 
 checkpoints are one line and exit 2 too; Ctrl-C prints ``interrupted`` and exits 130.
 
 Also, for what lm-eval's own command would get wrong with our tasks:
-- tasks load through harness_tasks.tasks.manager's task manager, so the ``xtreme_<task>`` and ``xtreme``
-  groups score the languages the data holds (``--model_args bundle=B,data=DIR,split=dev``: lm-eval hands
-  --model_args to the tasks too) and ``xtreme`` is the mean of the task scores; when every task asked
-  for is ours, lm-eval's own task folder is not indexed (12-14 s);
+- tasks load through harness_tasks.tasks.manager's task manager, so the task groups (``xtreme_<task>``,
+  ``xtreme_r_<task>``) and the benchmark groups (``xtreme``, ``xtreme_r``) score the languages the data
+  holds (``--model_args bundle=B,data=DIR,split=dev``: lm-eval hands --model_args to the tasks too) and a
+  benchmark group is the benchmark's overall score over its task scores; when every task asked for is
+  ours, lm-eval's own task folder is not indexed (12-14 s);
 - ``--model xtreme-encoder`` without ``--device`` gets ``--device auto`` (CUDA when there is one), not
   lm-eval's default ``cuda:0`` and a warning on machines without a GPU;
 - the printed tables drop the Stderr column when no row has a standard error (corpus-level scores have

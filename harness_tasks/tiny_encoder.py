@@ -20,12 +20,8 @@ from pathlib import Path
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 
-# kind -> transformers Auto class name; the kinds match harness_tasks.bundle.HEAD_KIND.
-HEAD_CLASSES = {
-    "sequence_classification": "AutoModelForSequenceClassification",
-    "token_classification": "AutoModelForTokenClassification",
-    "question_answering": "AutoModelForQuestionAnswering",
-}
+# The head kinds build_tiny_head makes (each saved as its harness_tasks.heads Auto class).
+TINY_HEAD_KINDS = ("sequence_classification", "token_classification", "question_answering")
 
 
 def _train_tokenizer(texts: Iterable[str], vocab_size: int, max_length: int):
@@ -127,18 +123,19 @@ def build_tiny_head(
     *,
     seed: int = 0,
 ) -> Path:
-    """Save a head of ``kind`` (see HEAD_CLASSES) on top of the encoder in ``encoder_dir``.
+    """Save a head of ``kind`` (one of TINY_HEAD_KINDS) on top of the encoder in ``encoder_dir``.
 
     Classifier kinds need ``labels`` (written as id2label/label2id in config.json). The encoder
     weights are copied from ``encoder_dir``; the head layer is initialised from ``seed``.
     """
     import torch
-    import transformers
     from safetensors.torch import load_file
     from transformers import AutoConfig
 
-    if kind not in HEAD_CLASSES:
-        raise ValueError(f"unknown head kind {kind!r}; expected one of {', '.join(HEAD_CLASSES)}")
+    from harness_tasks.heads import auto_class
+
+    if kind not in TINY_HEAD_KINDS:
+        raise ValueError(f"unknown head kind {kind!r}; expected one of {', '.join(TINY_HEAD_KINDS)}")
     if kind != "question_answering" and not labels:
         raise ValueError(f"head kind {kind!r} needs a non-empty label list")
     config = AutoConfig.from_pretrained(encoder_dir)
@@ -149,7 +146,7 @@ def build_tiny_head(
         config.label2id = {label: i for i, label in enumerate(labels)}
         config.num_labels = len(labels)
     torch.manual_seed(seed)
-    head = getattr(transformers, HEAD_CLASSES[kind]).from_config(config)
+    head = auto_class(kind).from_config(config)
     # Read the saved tensors directly (not AutoModel, which would add a random pooler).
     prefix = head.base_model_prefix + "."
     state = {

@@ -11,6 +11,13 @@ SAMPLE_LANGUAGES = {
     "panx": ("en", "de", "zh"), "xquad": ("en", "de", "zh"), "mlqa": ("en", "de", "zh"),
     "tydiqa": ("en", "fi", "ru"), "bucc2018": ("de", "fr", "zh"), "tatoeba": ("de", "fr", "zh"),
 }
+# What the sample adds for XTREME-R: its new tasks, and one XTREME-R-only language of some XTREME tasks.
+XTREME_R_SAMPLE_LANGUAGES = {
+    "xnli": ("de", "en", "zh"), "panx": ("en", "de", "zh", "pl"), "udpos": ("de", "en", "zh", "uk"),
+    "tatoeba": ("de", "fr", "zh", "uk"), "xcopa": ("th", "tr", "zh"), "lareqa": ("de", "en", "ru", "zh"),
+    "mewslix": ("ar", "de", "ja"), "xquad": ("en", "de", "zh", "ro"), "mlqa": ("en", "de", "zh"),
+    "tydiqa": ("en", "fi", "ru"),
+}
 
 
 def write(root: Path, relative: str, content) -> Path:

@@ -13,7 +13,9 @@ from safetensors.torch import load_file
 from transformers import AutoModel, AutoModelForQuestionAnswering, AutoModelForSequenceClassification
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from evaluators.benchmark import PANX_LABELS, UPOS_LABELS, XNLI_LABELS
+from evaluators.tasks import TASKS
+
+XNLI_LABELS, UPOS_LABELS, PANX_LABELS = (TASKS[task].labels for task in ("xnli", "udpos", "panx"))
 from harness_tasks.bundle import CheckpointError
 from harness_tasks.encoder_model import XtremeEncoder, is_bundle, parse_task_name
 from harness_tasks.inference import embedding, loading, spans, tagging

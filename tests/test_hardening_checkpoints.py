@@ -19,7 +19,7 @@ import torch
 from lm_eval.api.instance import Instance
 from safetensors.torch import load_file, save_file
 
-from evaluators.benchmark import PANX_LABELS, XNLI_LABELS
+from evaluators.tasks import get_task
 from harness_tasks import model_location
 from harness_tasks.bundle import CheckpointError, read_manifest
 from harness_tasks.bundle_check import check_bundle
@@ -27,6 +27,9 @@ from harness_tasks.cli import main
 from harness_tasks.encoder_model import XtremeEncoder
 from harness_tasks.inference import loading
 from harness_tasks.label_maps import head_labels, parse_label_maps
+
+PANX_LABELS = get_task("panx").labels
+XNLI_LABELS = get_task("xnli").labels
 
 LABEL_FIX = ("Give the xnli label of each class id, id 0 first, as the model card says, e.g. --label-map "
              "xnli=contradiction,entailment,neutral (lm-eval: model_args label_map=xnli=contradiction|entailment|"
@@ -68,13 +71,16 @@ def test_check_bundle_passes_the_tiny_bundle(tiny_models, capsys):
     assert main(["check-bundle", str(tiny_models.bundle)]) == 0
     assert capsys.readouterr().out == (
         f"bundle {tiny_models.bundle}\n"
-        "head     task(s)           status  problem\n"
+        "head     task(s)           status   problem\n"
         "xnli     xnli              ok\n"
         "pawsx    pawsx             ok\n"
         "udpos    udpos             ok\n"
         "panx     panx              ok\n"
         "squad    xquad,mlqa        ok\n"
         "tydiqa   tydiqa            ok\n"
+        "xcopa    xcopa             missing  no xcopa/ folder: xcopa would be skipped\n"
+        "lareqa   lareqa            missing  no lareqa/ folder: lareqa would be skipped\n"
+        "mewslix  mewslix           missing  no mewslix/ folder: mewslix would be skipped\n"
         "encoder  bucc2018,tatoeba  ok\n"
         "manifest.json: none (optional: it records how the heads were made)\n"
         "7 of 7 present head(s) valid\n"
@@ -801,7 +807,7 @@ def test_manifest_label_map_for_an_unknown_head(tiny_models, tmp_path):
                                           encoding="utf-8")
     assert check_bundle(bundle).manifest_problem == (
         f"{bundle / 'manifest.json'}: checkpoints.xlni.label_map: 'xlni' is not a bundle head; heads are xnli, pawsx, "
-        "udpos, panx, squad, tydiqa, encoder (did you mean 'xnli'?)")
+        "udpos, panx, squad, tydiqa, xcopa, lareqa, mewslix, encoder (did you mean 'xnli'?)")
 
 
 def test_a_label_map_of_one_label_is_refused(tiny_models, tmp_path, capsys):

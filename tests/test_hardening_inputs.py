@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from evaluators import safe_files
-from evaluators.benchmark import TASKS
+from evaluators.benchmarks import BENCHMARKS
+from evaluators.tasks import TASKS
 from evaluators.errors import InputFileError, MissingInputFile
 from evaluators.submission import score_submission
 from harness_tasks.cli import main
@@ -263,13 +264,16 @@ def test_prediction_of_the_wrong_type_names_its_line(dirs):
 @pytest.mark.parametrize("content", ["", "  \n\t\n"])
 def test_empty_or_blank_gold_file_of_every_task_is_refused(tmp_path, task, content):
     spec = TASKS[task]
-    lang = spec.languages[0]
+    benchmark = next(b for b in BENCHMARKS.values() if task in b.task_names)
+    lang = benchmark.languages(task)[0]
     relative = spec.submission_file(lang)
     family_prediction = {"xnli": "neutral\n", "pawsx": "1\n", "tatoeba": "1\n", "udpos": "X\n", "panx": "O\n",
-                         "bucc2018": "", "xquad": "{}", "mlqa": "{}", "tydiqa": "{}"}
+                         "bucc2018": "", "xquad": "{}", "mlqa": "{}", "tydiqa": "{}", "xcopa": '{"label": 0}\n',
+                         "mewslix": "{}", "lareqa": "{}"}
     write(tmp_path / "pred", relative, family_prediction[task])  # a valid prediction: the gold is at fault
     path = write(tmp_path / "gold", relative, content)
-    message = refusal(lambda: score_submission(tmp_path / "pred", tmp_path / "gold", languages=[lang], tasks=[task]))
+    message = refusal(lambda: score_submission(tmp_path / "pred", tmp_path / "gold", languages=[lang], tasks=[task],
+                                               benchmark=benchmark))
     assert message.startswith(f"{path}: empty file: expected ")
 
 
@@ -282,7 +286,7 @@ def test_empty_bucc_prediction_is_nothing_mined(dirs):
 NOT_ASCII_INDICES = ["٣٦٧", "\u0663", " 12 ", "1_000", "+5", "07", "-1", "１２", "²", "1.0"]
 
 
-@pytest.mark.parametrize("value", NOT_ASCII_INDICES)
+@pytest.mark.parametrize("value", [v for v in NOT_ASCII_INDICES if v != " 12 "])
 @pytest.mark.parametrize("side", ["pred", "gold"])
 def test_tatoeba_indices_are_ascii_digits_only(dirs, value, side):
     root = dirs[0] if side == "pred" else dirs[1]
@@ -290,6 +294,11 @@ def test_tatoeba_indices_are_ascii_digits_only(dirs, value, side):
     message = refusal(lambda: score(*dirs, tasks=["tatoeba"]))
     assert message == (f"{path}:2: expected a non-negative integer in ASCII digits 0-9 (no sign, spaces or leading "
                        f"zeros), got {value!r}")
+
+
+def test_tatoeba_index_with_white_space_around_it_is_read_stripped_as_the_reference_reads_it(dirs):
+    write(dirs[0], "tatoeba/test-de.tsv", " 3 \n 2\t\n")
+    assert score(*dirs, tasks=["tatoeba"])["tatoeba"]["accuracy"] == {"de": 100.0}
 
 
 @pytest.mark.parametrize("value", NOT_ASCII_INDICES)
@@ -804,7 +813,7 @@ def test_xtreme_tasks_family_reads_names_as_the_lists_do(capsys):
     assert main(["tasks", "--family", "tagging,qa"]) == 2
     assert capsys.readouterr().err == (
         "xtreme tasks: --family takes one family, got 2 ('tagging,qa')\nvalid in --family: classification, tagging, "
-        "qa, retrieval, pair_classification, bitext_mining, parallel_retrieval\n")
+        "qa, retrieval, pair_classification, bitext_mining, sentence_retrieval, span_qa\n")
     assert main(["tasks", "--family", "tagging,,"]) == 2
     assert capsys.readouterr().err == (
         "xtreme tasks: --family 'tagging,,' has an empty name: give names separated by single commas\n")

@@ -17,10 +17,11 @@ import pytest
 import yaml
 
 import harness_tasks
-from evaluators.benchmark import TASKS
+from evaluators.benchmarks import XTREME
 from harness_tasks import lm_eval_cli
 from harness_tasks.readers import SAMPLE_DATA_DIR
 from harness_tasks.tasks import TASKS_DIR, xtreme_task
+from harness_tasks.tasks.selection import task_names
 from harness_tasks.tasks.manager import XtremeTaskManager
 from harness_tasks.tasks.xtreme_task import XtremeTaskError
 
@@ -29,12 +30,14 @@ SAMPLE = {"pawsx": ("de", "en", "zh"), "xnli": ("de", "en", "zh"), "udpos": ("de
           "tydiqa": ("en", "fi", "ru"), "bucc2018": ("de", "fr", "zh"), "tatoeba": ("de", "fr", "zh")}
 
 
+TASKS = XTREME.task_names  # in the benchmark's order
+
+
 def absent(task: str) -> list[str]:
-    return [lang for lang in TASKS[task].languages if lang not in SAMPLE[task]]
+    return [lang for lang in XTREME.languages(task) if lang not in SAMPLE[task]]
 
 
 def run(bundle, tasks, manager=None, model_args=""):
-    xtreme_task.PREDICTIONS.clear()
     return lm_eval.simple_evaluate(model="xtreme-encoder", model_args=f"bundle={bundle}{model_args}", tasks=tasks,
                                    task_manager=manager or harness_tasks.task_manager(), bootstrap_iters=0,
                                    log_samples=False)
@@ -88,8 +91,8 @@ def test_groups_on_a_folder_with_a_few_languages_of_two_tasks(tiny_models, tmp_p
     assert abs(score["xtreme"] - languages) > 1
     recorded = result["groups"]["xtreme"]["absent_languages"]
     assert list(recorded) == list(TASKS)
-    assert recorded["xnli"] == [lang for lang in TASKS["xnli"].languages if lang not in ("de", "en")]
-    assert recorded["tatoeba"] == list(TASKS["tatoeba"].languages)
+    assert recorded["xnli"] == [lang for lang in XTREME.languages("xnli") if lang not in ("de", "en")]
+    assert recorded["tatoeba"] == list(XTREME.languages("tatoeba"))
 
 
 def test_a_group_without_any_data_is_refused(tiny_models, tmp_path):
@@ -112,7 +115,7 @@ def test_lm_eval_s_own_task_manager_gets_a_clear_error_not_an_index_error(tiny_m
 # ------------------------------------------------------------------------------ settings: data, split
 def test_split_is_a_task_manager_argument_and_missing_splits_are_absent(tiny_models):
     result = run(tiny_models.bundle, ["xtreme_xnli", "xtreme_bucc2018"], harness_tasks.task_manager(split="dev"))
-    assert {xtreme_task.PREDICTIONS[f"xtreme_xnli_{lang}"]["split"] for lang in ("de", "en", "zh")} == {"dev"}
+    assert {result["configs"][f"xtreme_xnli_{lang}"]["metadata"]["split"] for lang in ("de", "en", "zh")} == {"dev"}
     assert result["results"]["xtreme_xnli_de"]["sample_len"] == 15  # the dev file, not test's 18
     manager = harness_tasks.task_manager(split="dev")
     expected = r"^no data for any language of xtreme_xquad, e\.g\. xquad has no dev split \(it has test\)$"
@@ -187,7 +190,7 @@ def test_task_manager_names_an_unknown_setting():
 
 def test_task_manager_indexes_only_our_tasks_by_default():
     manager = harness_tasks.task_manager()
-    assert isinstance(manager, XtremeTaskManager) and len(manager.all_tasks) == 172
+    assert isinstance(manager, XtremeTaskManager) and len(manager.all_tasks) == len(task_names()) == 199
 
 
 def test_generated_groups_are_marked_for_the_xtreme_task_manager():
@@ -235,7 +238,7 @@ def test_device_auto_only_for_our_model_without_a_device():
 
 def test_lm_eval_s_own_tasks_are_indexed_only_when_asked_for():
     ours = lm_eval_cli.xtreme_task_manager(["--tasks", "xtreme_xnli,xtreme_tatoeba_de"], own_folder=True)
-    assert issubclass(ours, XtremeTaskManager) and len(ours(include_path=str(TASKS_DIR)).all_tasks) == 172
+    assert issubclass(ours, XtremeTaskManager) and len(ours(include_path=str(TASKS_DIR)).all_tasks) == 199
     assert lm_eval_cli.xtreme_task_manager(["--tasks", "xtreme_xnli,arc_easy"], own_folder=True) is XtremeTaskManager
     assert lm_eval_cli.xtreme_task_manager(["--tasks", "xtreme_xnli"], own_folder=False) is XtremeTaskManager
 
@@ -262,17 +265,20 @@ def test_tables_drop_an_all_na_stderr_column_and_list_absent_languages():
     assert with_stderr[0].endswith("|Value|   |Stderr|") and with_stderr[3].endswith("|   50|±  |   0.5|")
 
 
-def test_xtreme_lm_eval_end_to_end(tiny_models, monkeypatch, capsys, caplog):
+def test_xtreme_lm_eval_end_to_end(tiny_models, monkeypatch, capsys, caplog, tmp_path):
     lm_eval_s = (lm_eval.tasks.TaskManager, lm_eval.utils.make_table)
     monkeypatch.setattr(sys, "argv", ["xtreme-lm-eval"])
     monkeypatch.setattr(logging.getLogger("lm_eval"), "propagate", logging.getLogger("lm_eval").propagate)
     caplog.set_level(logging.WARNING)
     lm_eval_cli.main(["--model", "xtreme-encoder", "--model_args",
-                      f"bundle={tiny_models.bundle},data={SAMPLE_DATA_DIR},split=dev", "--tasks", "xtreme_pawsx"])
+                      f"bundle={tiny_models.bundle},data={SAMPLE_DATA_DIR},split=dev", "--tasks", "xtreme_pawsx",
+                      "--output_path", str(tmp_path)])
     out = capsys.readouterr().out
     assert "Stderr" not in out and "N/A" not in out
     assert "xtreme_pawsx: no data for es fr ja ko (4 languages); mean of the others" in out.splitlines()
-    assert {xtreme_task.PREDICTIONS[f"xtreme_pawsx_{lang}"]["split"] for lang in ("de", "en", "zh")} == {"dev"}
+    (written,) = tmp_path.rglob("results_*.json")
+    configs = json.loads(written.read_text(encoding="utf-8"))["configs"]
+    assert {configs[f"xtreme_pawsx_{lang}"]["metadata"]["split"] for lang in ("de", "en", "zh")} == {"dev"}
     assert not [r for r in caplog.records if "CUDA" in r.getMessage()]
     # main() pointed lm-eval at our task manager and table while it ran, and put lm-eval's back.
     assert (lm_eval.tasks.TaskManager, lm_eval.utils.make_table) == lm_eval_s
@@ -411,7 +417,8 @@ MISSING = "bundle /no/such/bundle: no such folder"
 @pytest.mark.parametrize(("model_args", "message"), [
     ("bundle=/no/such/bundle", MISSING),
     ("bundle={bundle}/xnli", "bundle {bundle}/xnli: one checkpoint, not a bundle (no manifest.json and no head folder "
-                             "xnli/, pawsx/, udpos/, panx/, squad/, tydiqa/, encoder/); pass it as encoder=PATH or "
+                             "xnli/, pawsx/, udpos/, panx/, squad/, tydiqa/, xcopa/, lareqa/, mewslix/, encoder/); "
+                             "pass it as encoder=PATH or "
                              "TASK=PATH"),
     ("bundle={bundle},xnli=/no/such/head", "xnli /no/such/head: no such folder"),
     ("encoder=./no/such/encoder", "encoder ./no/such/encoder: no such folder"),
@@ -419,8 +426,8 @@ MISSING = "bundle /no/such/bundle: no such folder"
                               "max_length, doc_stride, max_query_length, max_answer_length, n_best, batch_size, "
                               "max_batch_size, device, dtype, allow_pickle, trust_remote_code, cache_dir, label_map, "
                               "data, split, tagging_mode, bucc_duplicates, bucc_subset, bucc_distractors, bucc_seed, "
-                              "and a checkpoint path per task or head: bucc2018, encoder, mlqa, panx, pawsx, squad, "
-                              "tatoeba, tydiqa, udpos, xnli, xquad"),
+                              "and a checkpoint path per task or head: bucc2018, encoder, lareqa, mewslix, mlqa, panx, "
+                              "pawsx, squad, tatoeba, tydiqa, udpos, xcopa, xnli, xquad"),
     ("bundle={bundle},poolng=cls", "xtreme-encoder: unknown model_args ['poolng']; did you mean 'pooling'?"),
     ("bundle={bundle},layer=abc", "xtreme-encoder: layer 'abc': expected a whole number >= 0"),
     ("bundle={bundle},layer=1.5", "xtreme-encoder: layer 1.5: expected a whole number >= 0"),
@@ -515,7 +522,7 @@ RETRIEVAL = ("run BUCC/Tatoeba, and retrieval tasks need every sentence (a cut c
 @pytest.mark.parametrize(("options", "message"), [
     (["--tasks", "xtreme", "--limit", "2"],
      "--limit 2: xtreme " + RETRIEVAL.format(flag="--limit").replace("run BUCC", "runs BUCC", 1)
-     + " (the other tasks of xtreme: --tasks xtreme_pawsx,xtreme_xnli,xtreme_udpos,xtreme_panx,xtreme_xquad,"
+     + " (the other tasks of xtreme: --tasks xtreme_pawsx,xtreme_xnli,xtreme_panx,xtreme_udpos,xtreme_xquad,"
        "xtreme_mlqa,xtreme_tydiqa)"),
     (["--tasks", "xtreme_xnli,xtreme_bucc2018_de,xtreme_tatoeba_*", "-L", "0.5"],
      "--limit 0.5: xtreme_bucc2018_de, xtreme_tatoeba_* " + RETRIEVAL.format(flag="--limit")),
@@ -576,7 +583,6 @@ def test_the_python_api_refuses_a_limit_on_retrieval_before_the_model_runs(tiny_
     # A limit that keeps every document cuts nothing: accepted.
     monkeypatch.undo()
     full = run(tiny_models.bundle, ["xtreme_tatoeba_de"])["results"]["xtreme_tatoeba_de"]
-    xtreme_task.PREDICTIONS.clear()
     limited = lm_eval.simple_evaluate(model="xtreme-encoder", model_args=f"bundle={tiny_models.bundle}",
                                       tasks=["xtreme_tatoeba_de"], task_manager=harness_tasks.task_manager(),
                                       bootstrap_iters=0, limit=100_000)["results"]["xtreme_tatoeba_de"]

@@ -13,12 +13,12 @@ import sys
 
 import pytest
 
-from evaluators.benchmark import TASKS
+from evaluators.benchmarks import XTREME
 from evaluators.names import UnknownNameError, resolve_languages, resolve_tasks
 from harness_tasks.cli import main
 
-VALID_TASKS = ("valid in --tasks: xtreme, classification, tagging, qa, retrieval, pawsx, xnli, udpos, panx, xquad, "
-               "mlqa, tydiqa, bucc2018, tatoeba (the xtreme_ prefix is optional)")
+VALID_TASKS = ("valid in --tasks: xtreme, classification, tagging, qa, retrieval, pawsx, xnli, panx, udpos, bucc2018, "
+               "tatoeba, xquad, mlqa, tydiqa (the xtreme_ prefix is optional)")
 ALL_LANGUAGES = ("af ar bg bn de el en es et eu fa fi fr he hi hu id it ja jv ka kk ko ml mr ms my nl pt ru sw ta te "
                  "th tl tr ur vi yo zh")
 
@@ -28,8 +28,8 @@ ALL_LANGUAGES = ("af ar bg bn de el en es et eu fa fi fr he hi hu id it ja jv ka
 def test_task_names_resolve_case_insensitively_with_prefix_and_groups_in_benchmark_order():
     assert resolve_tasks("Tatoeba,XTREME_xnli") == ["xnli", "tatoeba"]
     assert resolve_tasks("retrieval,classification") == ["pawsx", "xnli", "bucc2018", "tatoeba"]
-    assert resolve_tasks("xtreme") == list(TASKS)
-    assert resolve_tasks(None) == list(TASKS)
+    assert resolve_tasks("xtreme") == list(XTREME.task_names)
+    assert resolve_tasks(None) == list(XTREME.task_names)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -60,10 +60,10 @@ def test_language_codes_match_case_insensitively_and_tatoeba_iso3_codes_map_back
                       "valid in --languages for xnli: ar bg de el en es fr hi ru sw th tr ur vi zh"),
     ("de-en", ["bucc2018"], "unknown language 'de-en' in --languages; did you mean 'de'?\n"
                             "valid in --languages for bucc2018: de fr ru zh"),
-    ("qq", list(TASKS), f"unknown language 'qq' in --languages\n"
-                        f"valid in --languages for xtreme (all nine tasks): {ALL_LANGUAGES}"),
+    ("qq", list(XTREME.task_names), f"unknown language 'qq' in --languages\n"
+                        f"valid in --languages for xtreme (all 9 tasks): {ALL_LANGUAGES}"),
     ("EN", ["bucc2018", "tatoeba"], "language 'EN' in --languages is not a language of bucc2018, tatoeba (it is one "
-                                    "of pawsx, xnli, udpos, panx, xquad, mlqa, tydiqa)\n"
+                                    "of pawsx, xnli, panx, udpos, xquad, mlqa, tydiqa)\n"
                                     "valid in --languages for bucc2018, tatoeba: af ar bg bn de el es et eu fa fi fr "
                                     "he hi hu id it ja jv ka kk ko ml mr nl pt ru sw ta te th tl tr ur vi zh"),
     (" , ", ["xnli"], "--languages ' , ' names nothing: give one or more comma-separated names"),
@@ -122,14 +122,14 @@ def test_score_submission_language_case_group_names_and_languages_of_other_tasks
                                       "--json", pred.parent / "scores.json")
     assert (code, err) == (0, "")
     scores = json.loads((pred.parent / "scores.json").read_text(encoding="utf-8"))
-    assert [task for task in TASKS if task in scores] == ["pawsx", "xnli", "tatoeba"]
+    assert [task for task in XTREME.task_names if task in scores] == ["pawsx", "xnli", "tatoeba"]
     assert scores["xnli"]["accuracy"] == {"de": 100.0} and scores["tatoeba"]["accuracy"] == {"de": 100.0}
     assert scores["meta"]["skipped_tasks"] == {} and "not scored" not in out
     # Without --tasks the tasks present are scored and the others are named.
     code, out, err = score_submission(capsys, pred, gold, "--languages", "de")
     assert (code, err) == (0, "")
-    assert ("\nnot scored: udpos (no predictions folder), panx (no predictions folder), xquad (no predictions "
-            "folder), mlqa (no predictions folder), tydiqa (no predictions folder), bucc2018 (no "
+    assert ("\nnot scored: panx (no predictions folder), udpos (no predictions folder), bucc2018 (no predictions "
+            "folder), xquad (no predictions folder), mlqa (no predictions folder), tydiqa (no "
             "predictions folder)\n") in out
     # en is an xnli language but not a tatoeba one: it applies to xnli, and tatoeba is reported as skipped.
     write(pred / "xnli" / "test-en.tsv", "neutral\n")
@@ -189,8 +189,8 @@ def test_score_checks_names_before_loading_lm_eval_torch_or_the_model(tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["--tasks", ","], "xtreme score: --tasks ',' names nothing: give one or more comma-separated names\n"),
     (["--tasks", "tatoeba", "--languages", "EN"],
-     "xtreme score: language 'EN' in --languages is not a language of tatoeba (it is one of pawsx, xnli, udpos, "
-     "panx, xquad, mlqa, tydiqa)\nvalid in --languages for tatoeba: af ar bg bn de el es et eu fa fi fr he hi hu id "
+     "xtreme score: language 'EN' in --languages is not a language of tatoeba (it is one of pawsx, xnli, panx, "
+     "udpos, xquad, mlqa, tydiqa)\nvalid in --languages for tatoeba: af ar bg bn de el es et eu fa fi fr he hi hu id "
      "it ja jv ka kk ko ml mr nl pt ru sw ta te th tl tr ur vi zh\n"),
 ])
 def test_score_refuses_bad_lists_with_exit_2(tmp_path, capsys, argv, message):
@@ -228,9 +228,10 @@ def test_lm_eval_unknown_xtreme_task_exits_2_with_the_closest_name(capsys):
     assert capsys.readouterr().err == (
         "xtreme-lm-eval: unknown task 'xtreme_xnly'; did you mean 'xtreme_xnli'?\n"
         "unknown task 'xtreme_xnli_DE'; did you mean 'xtreme_xnli_de'?\n"
-        "valid XTREME names: xtreme, xtreme_pawsx, xtreme_xnli, xtreme_udpos, xtreme_panx, xtreme_xquad, "
-        "xtreme_mlqa, xtreme_tydiqa, xtreme_bucc2018, xtreme_tatoeba, and xtreme_<task>_<lang> for each language "
-        "of a task (`xtreme tasks` lists them)\n")
+        "valid names: xtreme, xtreme_pawsx, xtreme_xnli, xtreme_panx, xtreme_udpos, xtreme_bucc2018, "
+        "xtreme_tatoeba, xtreme_xquad, xtreme_mlqa, xtreme_tydiqa (XTREME); xtreme_r, xtreme_r_xnli, xtreme_r_panx, "
+        "xtreme_r_udpos, xtreme_r_tatoeba, xtreme_r_xquad, xtreme_r_mlqa, xtreme_r_tydiqa (XTREME-R); and "
+        "xtreme_<task>_<lang> for each language of a task (`xtreme tasks` lists them)\n")
 
 
 def test_lm_eval_name_check_reads_every_option_form_and_leaves_other_folders_to_lm_eval():
@@ -293,28 +294,33 @@ def test_tasks_command_table_lists_heads_data_languages_and_groups(capsys):
 
 
 def test_tasks_command_json_is_the_benchmark(capsys):
+    from evaluators.benchmarks import XTREME
+    from evaluators.tasks import get_task
+
     assert main(["tasks", "--format", "json", "--family", "QA"]) == 0
     listing = json.loads(capsys.readouterr().out)
     assert listing["benchmark"] == "xtreme"
     assert [entry["task"] for entry in listing["tasks"]] == ["xquad", "mlqa", "tydiqa"]
     assert listing["tasks"][2] == {
-        "task": "tydiqa", "group": "qa", "family": "qa", "metric": "em_f1", "head": "tydiqa",
-        "head_kind": "question_answering",
+        "task": "tydiqa", "title": "TyDiQA-GoldP", "group": "qa", "family": "span_qa", "metric": "em_f1",
+        "head": "tydiqa", "head_kind": "question_answering",
         "english_training_data": "tydiqa/tydiqa-goldp-v1.1-train/tydiqa.en.train.json",
-        "lm_eval_group": "xtreme_tydiqa", "languages": list(TASKS["tydiqa"].languages),
+        "training_data_title": "TyDiQA-GoldP English",
+        "hub": ["train: google/xtreme [tydiqa] (train)", "test: google/xtreme [tydiqa] (validation)"],
+        "lm_eval_group": "xtreme_tydiqa", "languages": list(XTREME.languages("tydiqa")),
+        "citation": get_task("tydiqa").citation,
     }
     assert main(["tasks", "--format", "json"]) == 0
     listing = json.loads(capsys.readouterr().out)
-    assert {e["task"]: e["languages"] for e in listing["tasks"]} == {t: list(s.languages) for t, s in TASKS.items()}
+    assert {e["task"]: e["languages"] for e in listing["tasks"]} == {t: list(XTREME.languages(t)) for t in XTREME.task_names}
 
 
 @pytest.mark.parametrize("argv, message", [
     (["--family", "taging"], "xtreme tasks: unknown family 'taging' in --family; did you mean 'tagging'?\n"
                              "valid in --family: classification, tagging, qa, retrieval, pair_classification, "
-                             "bitext_mining, parallel_retrieval\n"),
-    (["--benchmark", "glue"], "xtreme tasks: unknown benchmark 'glue' in --benchmark\nvalid in --benchmark: xtreme\n"),
-    (["--benchmark", "XTREME-R"], "xtreme tasks: --benchmark XTREME-R: XTREME-R cannot be run yet; valid in "
-                                  "--benchmark: xtreme\n"),
+                             "bitext_mining, sentence_retrieval, span_qa\n"),
+    (["--benchmark", "glue"], "xtreme tasks: unknown benchmark 'glue' in --benchmark\nvalid in --benchmark: xtreme, "
+                              "xtreme-r\n"),
 ])
 def test_tasks_command_refuses_unknown_benchmark_and_family(capsys, argv, message):
     assert main(["tasks", *argv]) == 2

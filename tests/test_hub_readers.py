@@ -9,10 +9,13 @@ import pytest
 datasets = pytest.importorskip("datasets")
 from datasets import ClassLabel, Dataset, Features, Sequence, Value  # noqa: E402
 
-from evaluators.benchmark import PANX_LABELS, UPOS_LABELS  # noqa: E402
+from evaluators.tasks import TASKS  # noqa: E402
 from harness_tasks.readers import DataFormatError, MissingDataError, load_english_train, load_split  # noqa: E402
-from harness_tasks.readers.hub import HUB_ID, MNLI_HUB_ID, hub_split  # noqa: E402
+from evaluators.tasks.training_data import MNLI_HUB as MNLI_HUB_ID  # noqa: E402
+from harness_tasks.readers.hub import HUB_ID, hub_split  # noqa: E402
 from harness_tasks.records import Answer, BitextCorpus, PairExample, ParallelSentences, TaggedSentence  # noqa: E402
+
+PANX_LABELS, UPOS_LABELS = TASKS["panx"].labels, TASKS["udpos"].labels
 
 PAIR = Features({"sentence1": Value("string"), "sentence2": Value("string"), "label": Value("string")})
 XNLI = Features({"language": Value("string"), "sentence1": Value("string"), "sentence2": Value("string"),

@@ -9,13 +9,14 @@ import math
 
 import pytest
 
-from evaluators.benchmark import GROUPS, TASKS
+from evaluators.benchmarks import XTREME, XTREME_R
+from evaluators.tasks import get_task
 from evaluators.submission import score_submission
 from harness_tasks.cli import main
 from harness_tasks.readers import SAMPLE_DATA_DIR, load_split
 from harness_tasks.readers.tatoeba import read_tatoeba
 from tests.golden import numeric_leaves
-from tests.sample_files import SAMPLE_LANGUAGES
+from tests.sample_files import SAMPLE_LANGUAGES, XTREME_R_SAMPLE_LANGUAGES
 
 LABELS = SAMPLE_DATA_DIR / "labels"
 
@@ -28,9 +29,12 @@ def sample_run(tiny_models, tmp_path_factory):
 
 
 def test_the_sample_ships_gold_labels_for_every_task_and_language():
-    assert set(SAMPLE_LANGUAGES) == set(TASKS)
+    assert set(SAMPLE_LANGUAGES) == set(XTREME.task_names)
+    assert set(XTREME_R_SAMPLE_LANGUAGES) == set(XTREME_R.task_names)
     shipped = {p.relative_to(LABELS).as_posix() for p in LABELS.rglob("*") if p.is_file()}
-    expected = {TASKS[task].submission_file(lang) for task, langs in SAMPLE_LANGUAGES.items() for lang in langs}
+    expected = {get_task(task).submission_file(lang)
+                for languages in (SAMPLE_LANGUAGES, XTREME_R_SAMPLE_LANGUAGES)
+                for task, langs in languages.items() for lang in langs}
     assert shipped == expected
 
 
@@ -38,7 +42,7 @@ def test_the_sample_ships_gold_labels_for_every_task_and_language():
 def test_score_submission_reproduces_xtreme_score(sample_run, task):
     out, section = sample_run
     languages = SAMPLE_LANGUAGES[task]
-    assert set(section["tasks"]) == set(TASKS) and section["unscored_languages"] == {}
+    assert set(section["tasks"]) == set(XTREME.task_names) and section["unscored_languages"] == {}
     scored = score_submission(out / "submission", LABELS, tasks=[task], languages=list(languages))
     expected = dict(numeric_leaves(section["tasks"][task]))
     actual = dict(numeric_leaves(scored[task]))
@@ -76,13 +80,13 @@ def test_one_call_scores_the_whole_sample_submission_as_the_run_did(sample_run, 
     # reported as partial, in one call without --tasks or --languages.
     out, section = sample_run
     scored = score_submission(out / "submission", LABELS)
-    assert scored["meta"]["partial_tasks"] == list(TASKS) and scored["meta"]["complete_tasks"] == []
+    assert scored["meta"]["partial_tasks"] == list(XTREME.task_names) and scored["meta"]["complete_tasks"] == []
     assert scored["meta"]["skipped_languages"] == {
-        task: {lang: "no gold file" for lang in TASKS[task].languages if lang not in langs}
+        task: {lang: "no gold file" for lang in XTREME.languages(task) if lang not in langs}
         for task, langs in SAMPLE_LANGUAGES.items()
     }
-    assert "all_task" not in scored and not set(GROUPS) & set(scored)
-    for task in TASKS:
+    assert "all_task" not in scored and not set(XTREME.groups) & set(scored)
+    for task in XTREME.task_names:
         expected = dict(numeric_leaves(section["tasks"][task]))
         actual = dict(numeric_leaves(scored[task]))
         assert set(actual) == set(expected), task

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from evaluators.benchmark import TASKS
+from evaluators.benchmarks import XTREME
+from evaluators.tasks import TASKS
 from evaluators.submission import score_submission
 from harness_tasks.cli import main
 from harness_tasks.readers import load_split
-from leaderboards.submission import format_predictions, write_labels
+from harness_tasks.submission_writer import format_predictions, write_labels
 from tests.sample_files import SAMPLE_LANGUAGES
 
 
@@ -26,16 +27,16 @@ def test_score_runs_every_task_and_writes_results(full_run):
     code, out, results = full_run
     assert code == 0
     section = results["xtreme"]
-    assert list(section["tasks"]) == list(TASKS)
+    assert list(section["tasks"]) == list(XTREME.task_names) and section["benchmark"] == "xtreme"
     for task, langs in SAMPLE_LANGUAGES.items():
         summary = section["tasks"][task]
-        metric = "exact_match" if TASKS[task].metric == "em_f1" else TASKS[task].metric
+        metric = TASKS[task].metrics[0]
         assert set(summary[metric]) == set(langs), task
         for lang in langs:
             lm_eval_row = results["results"][f"xtreme_{task}_{lang}"]
             assert lm_eval_row[f"{metric},none"] == summary[metric][lang], (task, lang)
     # Sample data lacks most languages: no task is complete, so no XTREME score is claimed.
-    assert section["xtreme_score"] is None and section["complete_tasks"] == []
+    assert section["overall_score"] is None and section["complete_tasks"] == []
     assert section["tagging_mode"] == "xtreme" and section["pooling"] == "mean" and section["layer"] is None
     assert list(section["embedding_layers_used"].values()) == [
         {"layer": 1, "why": "middle layer (num_hidden_layers // 2): our default", "pooling": "mean"}]
@@ -91,7 +92,7 @@ def test_plain_encoder_runs_retrieval_and_skips_the_rest(tiny_models, tmp_path, 
     assert code == 0
     section = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["xtreme"]
     assert list(section["tasks"]) == ["bucc2018", "tatoeba"]
-    assert set(section["skipped_tasks"]) == set(TASKS) - {"bucc2018", "tatoeba"}
+    assert set(section["skipped_tasks"]) == set(XTREME.task_names) - {"bucc2018", "tatoeba"}
     assert "plain encoder: xnli needs a fine-tuned 'xnli' head" in section["skipped_tasks"]["xnli"]
     assert list(section["embedding_layers_used"].values()) == [{"layer": 2, "why": "given", "pooling": "cls"}]
     assert set(section["tasks"]["tatoeba"]["accuracy"]) == {"de", "fr"}
@@ -138,18 +139,20 @@ def test_xtreme_score_needs_all_nine_tasks_complete(tiny_models, tmp_path, monke
     # Pretend the benchmark had only the sample languages: then every task is complete.
     import dataclasses
 
-    import evaluators.benchmark as benchmark
+    from evaluators.task_spec import frozen_map
 
     for task, langs in SAMPLE_LANGUAGES.items():
-        monkeypatch.setitem(benchmark.TASKS, task, dataclasses.replace(benchmark.TASKS[task], languages=langs))
+        spec = TASKS[task]
+        monkeypatch.setitem(TASKS, task, dataclasses.replace(spec, languages=frozen_map({**spec.languages,
+                                                                                         "xtreme": langs})))
     assert main(["score", "--model", str(tiny_models.bundle), "--output", str(tmp_path)]) == 0
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     section = results["xtreme"]
-    assert section["complete_tasks"] == list(TASKS)
+    assert section["complete_tasks"] == list(XTREME.task_names)
     scores = section["task_scores"]
-    assert section["xtreme_score"] == sum(scores[t] for t in TASKS) / 9
+    assert section["overall_score"] == sum(scores[t] for t in XTREME.task_names) / 9
     assert section["groups"]["qa"] == (scores["xquad"] + scores["mlqa"] + scores["tydiqa"]) / 3
-    assert results["groups"]["xtreme"] == {"score,none": section["xtreme_score"]}
+    assert results["groups"]["xtreme"] == {"score,none": section["overall_score"]}
     assert results["groups"]["xtreme_mlqa"]["score,none"] == scores["mlqa"]
 
 

@@ -3,7 +3,8 @@
 
 import pytest
 
-from evaluators.benchmark import TASKS
+from evaluators.benchmarks import XTREME
+from evaluators.tasks import get_task
 from evaluators.errors import InputFileError
 from evaluators.submission import score_submission
 from harness_tasks.cli import main
@@ -22,7 +23,7 @@ def squad(qas):
 def test_classification_task_alone_gives_task_and_group_only(dirs):
     pred, gold = dirs
     for task, (a, b) in (("xnli", ("neutral", "entailment")), ("pawsx", ("0", "1"))):
-        for lang in TASKS[task].languages:
+        for lang in XTREME.languages(task):
             write(gold, f"{task}/test-{lang}.tsv", f"{a}\n{b}\n{a}\n{a}\n")
             write(pred, f"{task}/test-{lang}.tsv", f"{a}\n{b}\n{b}\n{a}\n" if lang == "en" else f"{a}\n{b}\n{a}\n{a}\n")
     scores = score_submission(pred, gold)
@@ -46,7 +47,7 @@ def test_languages_subset_is_scored_but_not_complete(dirs):
 
 def test_missing_language_file_is_named(dirs):
     pred, gold = dirs
-    for lang in TASKS["pawsx"].languages:
+    for lang in XTREME.languages("pawsx"):
         write(gold, f"pawsx/test-{lang}.tsv", "1\n")
         if lang != "ko":
             write(pred, f"pawsx/test-{lang}.tsv", "1\n")
@@ -58,7 +59,7 @@ def test_missing_language_file_is_named(dirs):
 
 def one(dirs, task, lang, pred_content, gold_content):
     pred, gold = dirs
-    ext = TASKS[task].submission_ext
+    ext = get_task(task).submission_ext
     write(pred, f"{task}/test-{lang}.{ext}", pred_content)
     write(gold, f"{task}/test-{lang}.{ext}", gold_content)
     return lambda: score_submission(pred, gold, languages=[lang])

@@ -82,6 +82,9 @@ def test_shipped_configs_load_with_paper_defaults():
         ({"target": {"tasks": ["xquad"]}},
          "target.tasks: 'xquad' is not a trainable target; one of xnli, pawsx, udpos, panx, squad, tydiqa"
          " (SQuAD v1.1 serves XQuAD and MLQA: name it 'squad')"),
+        ({"target": {"tasks": ["xcopa"]}},
+         "target.tasks: 'xcopa' is not a trainable target; one of xnli, pawsx, udpos, panx, squad, tydiqa"
+         " (the xcopa head is a multiple_choice head, which this recipe does not train yet)"),
         ({"target": {"epochs": {"xnli": 0}}}, "target.epochs.xnli: must be > 0, got 0.0"),
         ({"hyperparameters": {"warmup_ratio": 1.5}}, "hyperparameters.warmup_ratio: must be in [0, 1), got 1.5"),
         ({"hyperparameters": {"doc_stride": 500}},
@@ -93,7 +96,6 @@ def test_shipped_configs_load_with_paper_defaults():
         ({"intermediate_tasks": {"mine": {"head": "sequence_classification", "format": "pair_tsv",
                                           "train": ["missing.tsv"], "labels": ["a"]}}},
          "intermediate_tasks.mine.train: file not found: missing.tsv"),
-        ({"data": "no/such/folder"}, "data: no such folder: no/such/folder"),
     ],
 )
 def test_config_errors_name_the_file_and_key(tmp_path, change, message):
@@ -104,6 +106,43 @@ def test_config_errors_name_the_file_and_key(tmp_path, change, message):
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert re.match(rf"{re.escape(str(path))}:\d+: {re.escape(message)}", str(err.value))  # FILE:LINE: key: ...
+
+
+def test_config_data_is_parsed_by_the_readers_source_parser(tmp_path):
+    """``data`` goes through harness_tasks.readers.parse_source, relative to the YAML file's folder."""
+    path = tmp_path / "bad.yaml"
+    path.write_text("base_model: tiny\ndata: no/such/folder\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == (
+        f"{path}:2: data: {tmp_path / 'no/such/folder'}: no such folder (the XTREME data folder); expected "
+        "'sample', 'hub', 'hub:PATH' or a folder in the benchmark's download layout")
+    (tmp_path / "copy").mkdir()
+    for written, parsed in (("sample", None), ("hub", "hub"), ("copy", str(tmp_path / "copy")),
+                            ("hub:copy", f"hub:{tmp_path / 'copy'}")):
+        path.write_text(f"base_model: tiny\ndata: '{written}'\n", encoding="utf-8")
+        assert load_config(path).data == parsed
+
+
+def test_targets_take_their_declared_settings_unless_the_config_writes_them(tmp_path):
+    """Epochs, learning rate and length of a target phase default to its TrainingData declaration."""
+    from evaluators.tasks.training_data import MNLI_FOR_XNLI, SQUAD_V1
+
+    path = tmp_path / "config.yaml"
+    path.write_text("base_model: tiny\nhyperparameters: {learning_rate: 3.0e-5}\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.target.tasks == ("xnli", "pawsx", "udpos", "panx", "squad", "tydiqa")
+    assert {t: config.target.epochs_for(t) for t in config.target.tasks} == {
+        "xnli": 2, "pawsx": 5, "udpos": 10, "panx": 10, "squad": 2, "tydiqa": 2}
+    xnli, squad = config.target_hyperparameters("xnli"), config.target_hyperparameters("squad")
+    assert (xnli.learning_rate, xnli.max_length, xnli.qa_max_length) == (3e-5, MNLI_FOR_XNLI.max_length, 384)
+    assert (squad.learning_rate, squad.max_length, squad.qa_max_length) == (3e-5, 256, SQUAD_V1.max_length)
+    assert (MNLI_FOR_XNLI.max_length, SQUAD_V1.max_length) == (256, 384)  # the X-STILTs paper's lengths
+    # Everything else is the config's; what it writes wins over the declaration.
+    assert config.target_hyperparameters("xnli") == config.hyperparameters.__class__(
+        **{**config.hyperparameters.__dict__, "max_length": MNLI_FOR_XNLI.max_length})
+    path.write_text("base_model: tiny\nhyperparameters: {max_length: 64}\n", encoding="utf-8")
+    assert load_config(path).target_hyperparameters("xnli").max_length == 64
 
 
 def test_invalid_yaml_is_reported_with_the_file(tmp_path):
@@ -194,6 +233,22 @@ def test_features_label_first_subtoken_and_locate_answers(reference_run):
         starts.append(s)
         ends.append(e)
     assert predict_spans(encoded, starts, ends, [example], max_answer_length=30) == {"q": "Paris"}
+
+
+def test_dev_tags_are_read_where_the_harness_reads_them():
+    """Training labels and selection read a word's tag at its first sub-token, through the harness's own
+    tag decoding (harness_tasks.inference.tagging), so selection measures what will be scored."""
+    from harness_tasks.inference.tagging import first_pieces
+    from harness_tasks.records import TaggedSentence
+    from training.features import Encoded, predict_tags
+
+    assert first_pieces([None, 0, 0, 1, 2, 2, None]) == [(0, 1), (1, 3), (2, 4)]
+    labels = ("O", "B-PER", "I-PER")
+    logits = torch.zeros(7, 3)
+    logits[1, 1] = logits[2, 2] = logits[4, 2] = 5.0  # word 0: B-PER (its second piece, I-PER, is not read)
+    sentence = TaggedSentence("s", ("Ann", "ran", "far", "away"), ("O",) * 4, "en")  # word 3 cut off
+    encoded = Encoded([{}], [0], [], [[None, 0, 0, 1, 2, 2, None]])
+    assert predict_tags(encoded, [logits], [sentence], labels) == [["B-PER", "O", "I-PER", "O"]]
 
 
 # ---------------------------------------------------------------------------------------------------------

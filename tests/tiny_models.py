@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.benchmark import PANX_LABELS, PAWSX_LABELS, UPOS_LABELS, XNLI_LABELS
+from evaluators.tasks import TASKS
+
+XNLI_LABELS, PAWSX_LABELS, UPOS_LABELS, PANX_LABELS = (TASKS[t].labels for t in ("xnli", "pawsx", "udpos", "panx"))
 
 FIXED_TEXTS = (
     "The quick brown fox jumps over the lazy dog.",

@@ -18,11 +18,16 @@ task or several trained together), the target phase, the hyperparameters and the
         temperature: 2.0
     target:
       tasks: [xnli, pawsx, udpos, panx, squad, tydiqa]
-      epochs: {xnli: 2}                    # per-task overrides of the paper's target epochs
+      epochs: {xnli: 2}                    # per-task overrides of the declared (the paper's) target epochs
     intermediate_tasks:                    # declare your own intermediate task (or point one at files)
       my_task: {head: sequence_classification, format: pair_tsv, train: data/my.tsv, labels: [a, b]}
 
-Relative paths (``data``, ``intermediate_tasks.*.train``) are read from the YAML file's folder.
+The target tasks are the trainable heads that evaluators/tasks/training_data.py declares (``TrainingData``):
+each declares its epochs, learning rate and maximum length, the defaults of its target phase; what the
+config writes under ``hyperparameters`` (or ``target.epochs``) wins. ``data`` is read by the one data-source
+parser, harness_tasks.readers.parse_source (null or ``sample``, ``hub``, ``hub:PATH`` or a folder).
+
+Relative paths (``data`` and ``hub:PATH``, ``intermediate_tasks.*.train``) are read from the YAML file's folder.
 Every error names the YAML file, the line of the key and the dotted key, e.g. ``sample.yaml:21:
 intermediate[0].sampling: ...`` (for a key that is missing, the line of the mapping that lacks it).
 
@@ -42,7 +47,8 @@ in the config above ``tiny_encoder.max_length`` is refused (the encoder has no p
 defaults (256 and 384) are lowered to it. A file listed twice in an intermediate task's ``train`` (under any
 name: the same file through a link counts too) is refused: its examples would count twice.
 The file must be UTF-8 and a YAML mapping, and a key may appear only once in each mapping.
-This module imports only the standard library and PyYAML, so ``xtreme train --help`` stays fast.
+This module imports only the standard library, PyYAML and the (plain data) task declarations, so
+``xtreme train --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -53,9 +59,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# The trainable XTREME targets, by bundle head name (see harness_tasks.bundle.HEAD_FOR_TASK), with the
-# paper's epochs. squad (SQuAD v1.1) serves XQuAD and MLQA.
-TARGET_EPOCHS: dict[str, float] = {"xnli": 2, "pawsx": 5, "udpos": 10, "panx": 10, "squad": 2, "tydiqa": 2}
+from harness_tasks.heads import (
+    HEAD_FOR_TASK,
+    QUESTION_ANSWERING,
+    SEQUENCE_CLASSIFICATION,
+    TOKEN_CLASSIFICATION,
+    TRAINING_HEADS,
+    tasks_of_head,
+)
+
+# The head kinds whose target phase training.recipe implements (fine-tuning and an English-dev score).
+TARGET_KINDS = (SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING)
+# The trainable targets, by bundle head name (TrainingData.head: squad, SQuAD v1.1, serves XQuAD and
+# MLQA), with their declared epochs (the X-STILTs paper's), in declaration order.
+TARGET_EPOCHS: dict[str, float] = {head: data.epochs for head, data in TRAINING_HEADS.items()
+                                   if data.head_kind in TARGET_KINDS}
 SAMPLING = ("proportional", "uniform", "temperature")
 MIXED_PRECISION = ("no", "fp16", "bf16")
 TINY_BASE_MODEL = "tiny"
@@ -135,6 +153,9 @@ class TargetPhase:
     tasks: tuple[str, ...] = tuple(TARGET_EPOCHS)
     epochs: dict[str, float] = field(default_factory=dict)  # overrides of TARGET_EPOCHS
     start_from: str = "intermediate"  # intermediate | base (the baseline: no intermediate training)
+    # Per task, its declared target-phase settings (TrainingData.learning_rate and .max_length) for each
+    # hyperparameter the config does not write; see ExperimentConfig.target_hyperparameters.
+    declared: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def epochs_for(self, task: str) -> float:
         return self.epochs.get(task, TARGET_EPOCHS[task])
@@ -191,6 +212,12 @@ class ExperimentConfig:
     def at(self, key: str) -> str:
         """``FILE:LINE: key``, to start a message about ``key`` found after loading (e.g. at run start)."""
         return located(self.source, self.key_lines, key)
+
+    def target_hyperparameters(self, task: str) -> Hyperparameters:
+        """The hyperparameters of ``task``'s target phase: the config's, with the task's declared settings
+        for those the config leaves unset."""
+        declared = self.target.declared.get(task, {}) if self.target is not None else {}
+        return dataclasses.replace(self.hyperparameters, **declared)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -366,7 +393,8 @@ def parse_config(raw: Any, *, source: str = "<config>", lines: dict[str, int] | 
     steps = tuple(
         _step(where, f"intermediate[{i}]", step, hyper, declarations) for i, step in enumerate(steps_raw)
     )
-    target = _target(where, raw["target"]) if "target" in raw else TargetPhase()
+    written = set(raw.get("hyperparameters") or {})
+    target = _target(where, raw.get("target", {}), written)
     if target is not None and not steps and (raw.get("target") or {}).get("start_from") == "intermediate":
         raise where.error("target.start_from", "is 'intermediate' but the config has no intermediate steps")
     tiny = TinyEncoder()
@@ -454,13 +482,21 @@ def _to_float(value: int | float | str) -> float | None:
 
 
 def _data_folder(where: _Where, value: Any) -> str | None:
+    """The data source as the readers take it (harness_tasks.readers.parse_source), a relative folder (or
+    the PATH of ``hub:PATH``) read from the YAML file's folder."""
+    from harness_tasks.readers import parse_source
+    from harness_tasks.readers.errors import DataSourceError
+
     value = where.typed("data", value, str, optional=True)
-    if value is None or value == "hub" or value.startswith("hub:"):
-        return value
-    path = Path(value) if Path(value).is_absolute() else Path(where.source).parent / value
-    if not path.is_dir():
-        raise where.error("data", f"no such folder: {value} (looked at {path}); expected the XTREME raw layout")
-    return str(path)
+    text = value
+    if value is not None and value not in ("sample", "hub"):
+        prefix = "hub:" if value.startswith("hub:") else ""
+        folder = Path(value[len(prefix):]).expanduser()
+        text = prefix + str(folder if folder.is_absolute() else Path(where.source).parent / folder)
+    try:
+        return parse_source(text)
+    except DataSourceError as err:
+        raise where.error("data", str(err)) from None
 
 
 def _field_kind(dc_field: dataclasses.Field) -> tuple[type, bool]:
@@ -561,7 +597,7 @@ def _string_list(where: _Where, key: str, value: Any) -> tuple[str, ...]:
 
 
 def _declarations(where: _Where, raw: Any) -> dict[str, TaskDeclaration]:
-    from training.intermediate_tasks import FORMATS, HEAD_KINDS, TASKS
+    from training.intermediate_tasks import FORMATS, INTERMEDIATE_HEAD_KINDS, TASKS
 
     if not isinstance(raw, dict):
         raise where.error("intermediate_tasks", "must be a mapping of task name to declaration")
@@ -578,9 +614,10 @@ def _declarations(where: _Where, raw: Any) -> dict[str, TaskDeclaration]:
         train = _string_list(where, f"{key}.train", spec.get("train", []))
         labels = _string_list(where, f"{key}.labels", spec.get("labels", []))
         if name not in TASKS and head is None:
-            raise where.error(f"{key}.head", f"is required for a new task; one of {', '.join(HEAD_KINDS)}")
-        if head is not None and head not in HEAD_KINDS:
-            raise where.error(f"{key}.head", f"{head!r} is not one of {', '.join(HEAD_KINDS)}")
+            raise where.error(f"{key}.head",
+                              f"is required for a new task; one of {', '.join(INTERMEDIATE_HEAD_KINDS)}")
+        if head is not None and head not in INTERMEDIATE_HEAD_KINDS:
+            raise where.error(f"{key}.head", f"{head!r} is not one of {', '.join(INTERMEDIATE_HEAD_KINDS)}")
         if fmt is not None and fmt not in FORMATS:
             raise where.error(f"{key}.format", f"{fmt!r} is not one of {', '.join(sorted(FORMATS))}")
         if name not in TASKS and not train and not spec.get("hub_id"):
@@ -651,7 +688,8 @@ def _step(where, key, raw, hyper, declarations) -> IntermediateStep:
     return IntermediateStep(tasks, sampling, temperature, epochs, step_hyper)
 
 
-def _target(where: _Where, raw: Any) -> TargetPhase | None:
+def _target(where: _Where, raw: Any, written: set[str]) -> TargetPhase | None:
+    """``written``: the hyperparameters the config sets (the declared settings of a target yield to them)."""
     if raw is None:
         return None  # `target: null`: intermediate training only (the bundle has just the encoder)
     if not isinstance(raw, dict):
@@ -660,7 +698,16 @@ def _target(where: _Where, raw: Any) -> TargetPhase | None:
     tasks = _string_list(where, "target.tasks", raw.get("tasks", list(TARGET_EPOCHS)))
     for task in tasks:
         if task not in TARGET_EPOCHS:
-            hint = " (SQuAD v1.1 serves XQuAD and MLQA: name it 'squad')" if task in ("xquad", "mlqa") else ""
+            hint = ""
+            if task in TRAINING_HEADS:
+                hint = (f" (the {task} head is a {TRAINING_HEADS[task].head_kind} head, which this recipe does"
+                        f" not train yet)")
+            elif HEAD_FOR_TASK.get(task) in TARGET_EPOCHS:  # a task scored by a head of another name
+                head = HEAD_FOR_TASK[task]
+                from evaluators.tasks import TASKS
+
+                served = " and ".join(TASKS[name].title for name in tasks_of_head(head))
+                hint = f" ({TRAINING_HEADS[head].title} serves {served}: name it {head!r})"
             raise where.error(
                 "target.tasks", f"{task!r} is not a trainable target; one of {', '.join(TARGET_EPOCHS)}{hint}"
             )
@@ -679,4 +726,13 @@ def _target(where: _Where, raw: Any) -> TargetPhase | None:
     start_from = where.typed("target.start_from", raw.get("start_from", "intermediate"), str)
     if start_from not in ("intermediate", "base"):
         raise where.error("target.start_from", f"{start_from!r} is not one of intermediate, base")
-    return TargetPhase(tasks, epochs, start_from)
+    return TargetPhase(tasks, epochs, start_from, {task: _declared_settings(task, written) for task in tasks})
+
+
+def _declared_settings(task: str, written: set[str]) -> dict[str, Any]:
+    """The declared learning rate and maximum length of a target (the length of QA windows for a QA head),
+    less what the config writes."""
+    data = TRAINING_HEADS[task]
+    length = "qa_max_length" if data.head_kind == QUESTION_ANSWERING else "max_length"
+    settings = {"learning_rate": data.learning_rate, length: data.max_length}
+    return {name: value for name, value in settings.items() if name not in written}

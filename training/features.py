@@ -15,12 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from training.intermediate_tasks import (
-    MULTIPLE_CHOICE,
-    QUESTION_ANSWERING,
-    SEQUENCE_CLASSIFICATION,
-    TOKEN_CLASSIFICATION,
-)
+from harness_tasks.heads import MULTIPLE_CHOICE, QUESTION_ANSWERING, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION
+from harness_tasks.inference.spans import N_BEST, best_answers, best_span
+from harness_tasks.inference.tagging import first_pieces, labels_at
 
 IGNORE = -100
 
@@ -61,10 +58,9 @@ def encode(head: str, examples: list, tokenizer, labels: tuple[str, ...], hyper)
         out = Encoded([], [], [], [])
         for i, e in enumerate(examples):
             word_ids = enc.word_ids(i)
-            tags, previous = [], None
-            for w in word_ids:
-                tags.append(IGNORE if w is None or w == previous else label_ids[e.tags[w]])
-                previous = w
+            tags = [IGNORE] * len(word_ids)  # trained where the harness reads a word's tag: its first piece
+            for w, position in first_pieces(word_ids):
+                tags[position] = label_ids[e.tags[w]]
             feat = _keep(enc, i)
             feat["labels"] = tags
             out.features.append(feat)
@@ -181,7 +177,9 @@ def collate(features: list[dict], pad_id: int) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# English-dev predictions for model selection (the scores themselves come from evaluators.*).
+# English-dev predictions for model selection: the harness's own decoding (harness_tasks.inference.tagging and
+# .spans) over these features, so a head is selected on what it will be scored with. The scores themselves
+# come from evaluators.*.
 
 
 def predict_classes(logits_rows, labels) -> list[str]:
@@ -193,30 +191,25 @@ def predict_tags(encoded: Encoded, logits, examples, labels) -> list[list[str]]:
     gets the first label ('O' for PAN-X) so every sentence keeps its length for the scorer."""
     out = [[labels[0]] * len(e.tokens) for e in examples]
     for f, word_ids in enumerate(encoded.word_ids):
-        i = encoded.example_index[f]
-        previous = None
-        for k, w in enumerate(word_ids):
-            if w is not None and w != previous:
-                out[i][w] = labels[int(logits[f][k].argmax())]
-            previous = w
+        pieces = first_pieces(word_ids)
+        tags = labels_at(logits[f].argmax(-1), [position for _, position in pieces], labels)
+        for (w, _), tag in zip(pieces, tags):
+            out[encoded.example_index[f]][w] = tag
     return out
 
 
 def predict_spans(encoded: Encoded, start_logits, end_logits, examples, max_answer_length: int) -> dict[str, str]:
     """The best non-null span per question over all its windows (start <= end, at most max_answer_length
-    tokens, both inside the context), as context text; the selection decoding, not the harness's."""
-    best: dict[int, tuple[float, str]] = {}
+    tokens, both inside the context, the top N_BEST starts and ends searched), as context text."""
+    window_spans = []
     for f, offsets in enumerate(encoded.offsets):
-        i = encoded.example_index[f]
-        starts, ends = start_logits[f], end_logits[f]
         context = [k for k, span in enumerate(offsets) if span is not None]
-        top_s = sorted(context, key=lambda k: -float(starts[k]))[:20]
-        top_e = sorted(context, key=lambda k: -float(ends[k]))[:20]
-        for s in top_s:
-            for e in top_e:
-                if e < s or e - s + 1 > max_answer_length:
-                    continue
-                score = float(starts[s]) + float(ends[e])
-                if i not in best or score > best[i][0]:
-                    best[i] = (score, examples[i].context[offsets[s][0]:offsets[e][1]])
-    return {examples[i].id: best[i][1] if i in best else "" for i in range(len(examples))}
+        window_spans.append(best_span(_floats(start_logits[f]), _floats(end_logits[f]), context, N_BEST,
+                                      max_answer_length))
+    answers = best_answers(window_spans, encoded.example_index, encoded.offsets, [e.context for e in examples])
+    return {e.id: answer for e, answer in zip(examples, answers)}
+
+
+def _floats(row) -> list[float]:
+    """A row of logits (a tensor, or a list) as Python floats, the numbers best_span adds and compares."""
+    return row.tolist() if hasattr(row, "tolist") else [float(x) for x in row]

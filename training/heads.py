@@ -3,7 +3,7 @@
 Only the encoder leaves the intermediate phase (it becomes the target phase's starting point and the
 bundle's retrieval encoder), so the heads are plain modules rather than transformers head classes; that is
 what lets several tasks of different kinds share one encoder in multi-task training. Target phases use the
-transformers ``AutoModelFor*`` classes instead, because the bundle stores those.
+transformers Auto classes instead (harness_tasks.heads.AUTO_CLASSES), because the bundle stores those.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from training.intermediate_tasks import MULTIPLE_CHOICE, QUESTION_ANSWERING, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION
+from harness_tasks.heads import MULTIPLE_CHOICE, QUESTION_ANSWERING, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION
 
 IGNORE = -100
 

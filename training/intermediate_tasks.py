@@ -25,16 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluators.json_input import DuplicateKeyError, unique_keys
+from harness_tasks.heads import MULTIPLE_CHOICE, QUESTION_ANSWERING, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION
 from harness_tasks.readers._text import read_text
 from harness_tasks.readers.errors import DataFormatError, MissingDataError
 from harness_tasks.readers.qa import read_squad_json as read_squad_file
 from harness_tasks.records import Answer, PairExample, QAExample, TaggedSentence
 
-SEQUENCE_CLASSIFICATION = "sequence_classification"
-TOKEN_CLASSIFICATION = "token_classification"
-QUESTION_ANSWERING = "question_answering"
-MULTIPLE_CHOICE = "multiple_choice"
-HEAD_KINDS = (SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING, MULTIPLE_CHOICE)
+# The head kinds an intermediate task can have: those training.heads.TaskHead trains on a shared encoder.
+INTERMEDIATE_HEAD_KINDS = (SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING, MULTIPLE_CHOICE)
 
 NLI_LABELS = ("contradiction", "entailment", "neutral")
 

@@ -26,9 +26,12 @@ locked first, with the lock ``xtreme score`` uses, so that a second run into it 
 first (training/run_output.py); every folder of weights is swapped in by ``checkpoints.replace_dir``,
 which gives its files the modes of the user's umask.
 
-Model selection uses English dev data only (zero-shot): accuracy (XNLI, PAWS-X), seqeval chunk F1 as the
-benchmark computes it (UD-POS, PAN-X), SQuAD v1.1 F1 on SQuAD dev (SQuAD; also TyDiQA, whose only English
-dev data is XTREME's test set). Selection points: every epoch (or ``eval_every_steps``) and the last step.
+Each target is a trainable head declared in evaluators/tasks/training_data.py (``TrainingData``: its kind,
+English data, epochs and what model selection maximises); nothing here lists them. Model selection uses
+English dev data only (zero-shot): accuracy (XNLI, PAWS-X), seqeval chunk F1 as the benchmark computes it
+(UD-POS, PAN-X), SQuAD v1.1 F1 on SQuAD dev (SQuAD; also TyDiQA, whose only English dev data is XTREME's
+test set), the dev predictions decoded as the harness decodes them (training/features.py). Selection
+points: every epoch (or ``eval_every_steps``) and the last step.
 
 Multi-GPU and mixed precision come from accelerate: ``accelerate launch -m training.command CONFIG``
 (or ``accelerate launch $(which xtreme) train CONFIG``). ``batch_size`` is per device; each optimizer step
@@ -51,8 +54,19 @@ from pathlib import Path
 
 import torch
 
+from evaluators.task_spec import TrainingData
 from harness_tasks.atomic import write_json_atomic
 from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint
+from harness_tasks.heads import (
+    CLASSIFIER_KINDS,
+    QUESTION_ANSWERING,
+    SEQUENCE_CLASSIFICATION,
+    TOKEN_CLASSIFICATION,
+    auto_class,
+    encoder_only_class_name,
+    head_labels,
+    training_for,
+)
 from harness_tasks.readers.errors import DataFormatError, MissingDataError
 from training import features as F
 from training.base_model import check_base_model, loading
@@ -62,39 +76,10 @@ from training.config import TINY_BASE_MODEL, ExperimentConfig, Hyperparameters
 from training.errors import RecipeError  # callers import it from here too
 from training.finite import check_step, require_finite_folder, require_finite_weights
 from training.hashing import package_versions, sha256_file, sha256_records
+from training.intermediate_tasks import TaskDataError, load_task
 from training.metrics_log import MetricsLog
-from training.intermediate_tasks import (
-    QUESTION_ANSWERING,
-    SEQUENCE_CLASSIFICATION,
-    TOKEN_CLASSIFICATION,
-    TaskDataError,
-    load_task,
-)
 from training.run_output import RunLock, check_output, clear_run, holds_run, lock_run, start_run
 
-# Target head -> (head kind, the readers' task name for its English data).
-TARGETS = {
-    "xnli": (SEQUENCE_CLASSIFICATION, "xnli"),
-    "pawsx": (SEQUENCE_CLASSIFICATION, "pawsx"),
-    "udpos": (TOKEN_CLASSIFICATION, "udpos"),
-    "panx": (TOKEN_CLASSIFICATION, "panx"),
-    "squad": (QUESTION_ANSWERING, "squad"),
-    "tydiqa": (QUESTION_ANSWERING, "tydiqa"),
-}
-AUTO_CLASS = {
-    SEQUENCE_CLASSIFICATION: "AutoModelForSequenceClassification",
-    TOKEN_CLASSIFICATION: "AutoModelForTokenClassification",
-    QUESTION_ANSWERING: "AutoModelForQuestionAnswering",
-}
-# What model selection maximises, per target (all on English dev data; see the module docstring).
-SELECTION_METRIC = {
-    "xnli": "accuracy on XNLI English dev",
-    "pawsx": "accuracy on PAWS-X English dev",
-    "udpos": "chunk F1 (evaluators.tagging, mode xtreme) on UD-POS English dev",
-    "panx": "entity F1 (evaluators.tagging, mode xtreme) on PAN-X English dev",
-    "squad": "SQuAD v1.1 F1 on SQuAD v1.1 dev",
-    "tydiqa": "SQuAD v1.1 F1 on SQuAD v1.1 dev (TyDiQA-GoldP has no English dev set)",
-}
 StepHook = Callable[[str, int], None]  # (phase name, optimizer steps done); raise to stop (tests: a crash)
 
 
@@ -232,7 +217,8 @@ def _read_data(what: str, read: Callable, *args, **kwargs):
 
 
 def _data_root(config: ExperimentConfig) -> Path | None:
-    """The XTREME raw-layout folder (for MNLI / SQuAD as intermediate tasks); None for the hub."""
+    """The XTREME raw-layout folder that ``config.data`` (a source as harness_tasks.readers.parse_source
+    gives it) names: the bundled sample for None, None for the hub."""
     from harness_tasks.readers import SAMPLE_DATA_DIR
 
     if config.data is None:
@@ -248,47 +234,38 @@ def _data_root(config: ExperimentConfig) -> Path | None:
 
 @dataclass
 class TargetData:
+    training: TrainingData  # the declaration: kind, data, epochs, selection
     train: list
     dev: list
     labels: tuple[str, ...]
     sources: dict
 
 
-def _target_data(config: ExperimentConfig, task: str) -> TargetData:
-    from evaluators.benchmark import TASKS
-    from harness_tasks.readers import load_english_train
+def _target_data(config: ExperimentConfig, head: str) -> TargetData:
+    """The English train and dev data of a target head, as its TrainingData declares them (TyDiQA-GoldP's
+    dev split is SQuAD v1.1 dev: it has no English dev set apart from XTREME's test data)."""
+    from harness_tasks.readers import load_training_data
 
-    kind, reader_task = TARGETS[task]
-    source = config.data
-    train = load_english_train(reader_task, "train", source=source)
-    # TyDiQA-GoldP has no English dev set (XTREME's test is its dev): select on SQuAD v1.1's English dev.
-    dev_task = "squad" if task == "tydiqa" else reader_task
-    dev = load_english_train(dev_task, "dev", source=source)
+    training = training_for(head)
+    train = load_training_data(head, "train", source=config.data)
+    dev = load_training_data(head, "dev", source=config.data)
     hyper = config.hyperparameters
     if hyper.max_train_examples:
         train = train[: hyper.max_train_examples]
     if hyper.max_eval_examples:
         dev = dev[: hyper.max_eval_examples]
-    labels = TASKS[reader_task].labels if reader_task in TASKS and kind != QUESTION_ANSWERING else ()
-    sources = {
-        "train": {"files": _data_files(config, reader_task, "train"), "records_sha256": sha256_records(train),
-                  "examples": len(train)},
-        "dev": {"files": _data_files(config, dev_task, "dev"), "records_sha256": sha256_records(dev),
-                "examples": len(dev)},
-    }
-    return TargetData(train, dev, labels, sources)
+    sources = {split: {"files": _data_files(config, head, split), "records_sha256": sha256_records(records),
+                       "examples": len(records)}
+               for split, records in (("train", train), ("dev", dev))}
+    return TargetData(training, train, dev, head_labels(head), sources)
 
 
-def _data_files(config: ExperimentConfig, task: str, split: str) -> dict:
+def _data_files(config: ExperimentConfig, head: str, split: str) -> dict:
     """sha256 of the raw-layout file a split was read from (hub data: none; its records hash stands)."""
-    from harness_tasks.readers import ENGLISH_TRAIN_DATASET, SAMPLE_DATA_DIR
-    from harness_tasks.readers.raw import resolve
+    from harness_tasks.readers import training_file
 
-    if config.data is not None and (config.data == "hub" or config.data.startswith("hub:")):
-        return {}
-    root = SAMPLE_DATA_DIR if config.data is None else Path(config.data)
-    path = resolve(root, ENGLISH_TRAIN_DATASET[task], "en", split)
-    return {str(path): sha256_file(path)}
+    path = training_file(head, split, source=config.data)
+    return {} if path is None else {str(path): sha256_file(path)}
 
 
 def _texts(records) -> list[str]:
@@ -389,8 +366,6 @@ def train_intermediate(run: Run, phase: str, index: int, step, data, start: str)
 
 def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, start: str) -> dict:
     """One target phase; returns its done.json (best folder, selection, data)."""
-    import transformers
-
     folder = run.out / "phases" / phase
     if (folder / "done.json").exists():
         _say(run, f"[{phase}] finished before: skipped")
@@ -398,17 +373,17 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
         done["best"] = str(folder / "best")  # where it is now, should the run folder have moved
         return done
     config = run.config
-    hyper = _lengths(run, config.hyperparameters)
-    kind = TARGETS[task][0]
+    hyper = _lengths(run, config.target_hyperparameters(task))
+    kind = data.training.head_kind
     train = F.encode(kind, data.train, run.tokenizer, data.labels, hyper)
     dev = F.encode(kind, data.dev, run.tokenizer, data.labels, hyper)
     torch.manual_seed(step_seed(config.seed, index, 0, 0))  # head initialisation
     extra = {}
-    if kind != QUESTION_ANSWERING:
+    if kind in CLASSIFIER_KINDS:  # config.json names its classes (the harness maps them onto the task's)
         extra = {"num_labels": len(data.labels), "id2label": dict(enumerate(data.labels)),
                  "label2id": {label: i for i, label in enumerate(data.labels)}}
     with loading(start, f"model to train {task} from"):
-        model = getattr(transformers, AUTO_CLASS[kind]).from_pretrained(start, **extra)
+        model = auto_class(kind).from_pretrained(start, **extra)
     if hyper.gradient_checkpointing:
         _checkpoint_activations(model)
     epochs = config.target.epochs_for(task)
@@ -427,7 +402,7 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
         return _dev_score(run, m, kind, task, dev, data, hyper)
 
     steps = _train_loop(run, phase, index, folder, model, loss_of, plan, {task: train.features}, hyper,
-                        evaluate=evaluate, eval_at=eval_at, metric=SELECTION_METRIC[task])
+                        evaluate=evaluate, eval_at=eval_at, metric=data.training.selection)
     selection = json.loads((folder / "best" / "selection.json").read_text(encoding="utf-8"))
     done = {"task": task, "start": str(start), "epochs": epochs, "optimizer_steps": steps,
             "selection": selection, "data": data.sources, "hyperparameters": asdict(hyper),
@@ -448,16 +423,16 @@ def _checkpoint_activations(model) -> None:
 def _load_encoder(path: str):
     """The bare encoder: AutoModel, or the encoder half of an encoder-decoder (mT5 -> MT5EncoderModel)."""
     import transformers
-    from transformers import AutoConfig, AutoModel
+    from transformers import AutoConfig
 
     with loading(path, "encoder"):
         config = AutoConfig.from_pretrained(path)
         if getattr(config, "is_encoder_decoder", False):
-            name = type(config).__name__.replace("Config", "EncoderModel")
+            name = encoder_only_class_name(config)
             if not hasattr(transformers, name):
                 raise RecipeError(f"{path}: an encoder-decoder model without an encoder-only class ({name})")
             return getattr(transformers, name).from_pretrained(path)
-        return AutoModel.from_pretrained(path)
+        return auto_class(ENCODER).from_pretrained(path)
 
 
 def _dev_score(run: Run, model, kind: str, task: str, dev: F.Encoded, data: TargetData, hyper) -> float:

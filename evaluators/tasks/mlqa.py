@@ -6,7 +6,7 @@ LANGUAGES = tuple("en es de ar hi vi zh".split())
 TASK = TaskSpec(
     name="mlqa", title="MLQA", family="span_qa",
     # MLQA's own scorer: language-aware normalisation (evaluators.mlqa).
-    metrics=("exact_match", "f1"), headline="em_f1",
+    metrics=("exact_match", "f1"), headline="em_f1", answer_normalisation="mlqa",
     languages=frozen_map({"xtreme": LANGUAGES, "xtreme-r": LANGUAGES}),
     submission_ext="json",
     raw=frozen_map({split: (f"mlqa/MLQA_V1/{split}/{split}-context-{{lang}}-question-{{lang}}.json",)

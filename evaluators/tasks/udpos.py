@@ -1,12 +1,10 @@
 from evaluators.task_spec import TaskSpec, frozen_map, hub_splits
-from evaluators.tasks.training_data import UD_ENGLISH, XTREME_HUB
+from evaluators.tasks.training_data import UD_ENGLISH, UDPOS_COLUMNS, XTREME_HUB
 
 XTREME = tuple(
     "af ar bg de el en es et eu fa fi fr he hi hu id it ja kk ko mr nl pt ru ta te th tl tr ur vi yo zh".split())
-# XTREME-R: UD v2.7, adding lt pl uk wo ro.
-XTREME_R = tuple(
-    "af ar bg de el en es et eu fa fi fr he hi hu id it ja kk ko lt mr nl pl pt ro ru ta te th tl tr uk ur vi wo"
-    " yo zh".split())
+# XTREME-R: UD v2.7, adding lt pl uk wo ro after XTREME's languages (the reference scorer's order).
+XTREME_R = XTREME + tuple("lt pl uk wo ro".split())
 
 TASK = TaskSpec(
     name="udpos", title="UD-POS", family="tagging",
@@ -15,8 +13,11 @@ TASK = TaskSpec(
     submission_ext="tsv",
     # Universal POS tags (UD v2).
     labels=tuple("ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()),
+    # CONJ is the UD v1 name of what UD v2 calls CCONJ; heads trained on UD v1 treebanks still use it.
+    label_synonyms=frozen_map({"conj": "CCONJ"}),
     raw=frozen_map({split: (f"udpos/{split}-{{lang}}.tsv",) for split in ("train", "dev", "test")}),
-    hub=hub_splits(XTREME_HUB, "udpos.{name}", train="train", dev="validation", test="test"),
+    hub=hub_splits(XTREME_HUB, "udpos.{name}", columns=UDPOS_COLUMNS, train="train", dev="validation",
+                   test="test"),
     # The hub names udpos configs by English language name ("Afrikans" is the hub's own spelling).
     language_names=frozen_map({
         "af": "Afrikans", "ar": "Arabic", "bg": "Bulgarian", "de": "German", "el": "Greek", "en": "English",

@@ -1,9 +1,14 @@
-"""`xtreme score`: run XTREME tasks on a checkpoint bundle (or one encoder) through lm-eval.
+"""`xtreme score`: run a benchmark's tasks (XTREME or XTREME-R) on a checkpoint bundle (or one encoder)
+through lm-eval.
 
 Writes OUTPUT/results.json (lm-eval's result schema, merged over the tasks run, plus an ``xtreme``
-section) and OUTPUT/submission/ in the public layout, which `xtreme score-submission` scores to the same
-numbers. Predictions are cached under OUTPUT/cache keyed by checkpoint hash, task, language and data,
-so an interrupted run resumes without recomputing finished tasks.
+section), OUTPUT/submission/ in the public layout, which `xtreme score-submission` scores to the same
+numbers, and OUTPUT/outcomes/{task}/{split}-{lang}.jsonl: one JSON object per example, the scoring
+family's per-example outcome (what paired significance tests resample). Predictions and outcomes come
+from what lm-eval's ``simple_evaluate`` returns (its logged samples), summarised by each task
+(``XtremeTask.summary_of_samples``), which reuses the corpus-level work its aggregation did.
+Predictions are cached under OUTPUT/cache keyed by checkpoint hash, task, language and data, so an
+interrupted run resumes without recomputing finished tasks.
 
 Top-level imports stay light (argparse only): torch and lm-eval load inside ``run``.
 """
@@ -15,7 +20,6 @@ import math
 import sys
 from pathlib import Path
 
-XTREME = "xtreme"
 INTERRUPTED_HINT = ("run the same command again to resume: tasks already scored come from the prediction cache "
                     "in OUTPUT/cache")
 
@@ -25,9 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--model", required=True,
                         help="a checkpoint bundle folder, one checkpoint folder, or a hub id (plain encoder)")
-    parser.add_argument("--tasks", default=XTREME,
-                        help="'xtreme' (all nine) or a comma-separated list of tasks and groups, e.g. "
-                             "xnli,udpos,retrieval (`xtreme tasks` lists them)")
+    parser.add_argument("--benchmark", default="xtreme",
+                        help="xtreme or xtreme-r: the tasks, languages, groups and overall score "
+                             "(default: %(default)s)")
+    parser.add_argument("--tasks", default=None,
+                        help="the benchmark's tasks (default: all of them) or a comma-separated list of tasks "
+                             "and groups, e.g. xnli,udpos,retrieval (`xtreme tasks --benchmark B` lists them)")
     parser.add_argument("--languages", default=None,
                         help="comma-separated language codes, case-insensitive; each applies to the tasks that "
                              "have it (default: all)")
@@ -84,30 +91,31 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def select_tasks(text: str) -> list[str]:
-    """The tasks --tasks names, in the benchmark's order; evaluators.names.UnknownNameError if any is unknown."""
+def select_tasks(text: str | None, benchmark) -> list[str]:
+    """The tasks --tasks names in ``benchmark``, in its order (all of them for None);
+    evaluators.names.UnknownNameError if any is unknown."""
     from evaluators.names import resolve_tasks
 
-    return resolve_tasks(text)
+    return resolve_tasks(text, "--tasks", benchmark)
 
 
-def available_languages(task: str, languages, split: str, data) -> tuple[list[str], dict[str, str]]:
-    """Languages whose data can be read, and why the others were skipped."""
-    from evaluators.benchmark import get_task
+def available_languages(task: str, languages, split: str, data, benchmark) -> tuple[list[str], dict[str, str]]:
+    """``task``'s languages in ``benchmark`` whose data can be read, and why the others were skipped."""
+    from evaluators.tasks import get_task
     from harness_tasks.readers import available_splits, load_split
     from harness_tasks.readers.errors import MissingDataError
+    from harness_tasks.tasks.families import task_class
 
-    # BUCC's threshold comes from the dev split, so it must be readable too. A list, not a set: the first
-    # failing split names the reason, the same one every run.
-    needed_splits = list(dict.fromkeys([split, "dev"] if task == "bucc2018" else [split]))
+    # Every split the task reads (BUCC's threshold comes from dev, so that must be readable too). A list,
+    # not a set: the first failing split names the reason, the same one every run.
+    needed_splits = task_class(get_task(task).family).splits_read(split)
+    wanted = [lang for lang in benchmark.languages(task) if languages is None or lang in languages]
     absent = [s for s in needed_splits if s not in available_splits(task)]
     if absent:  # e.g. XQuAD has no dev split: no language can be read, which is absent data, not bad data
         why = f"{task} has no {absent[0]!r} split; it has {', '.join(available_splits(task))}"
-        return [], {lang: why for lang in get_task(task).languages if languages is None or lang in languages}
+        return [], dict.fromkeys(wanted, why)
     ok, skipped = [], {}
-    for lang in get_task(task).languages:
-        if languages is not None and lang not in languages:
-            continue
+    for lang in wanted:
         try:
             for needed in needed_splits:
                 load_split(task, lang, needed, data)
@@ -117,6 +125,18 @@ def available_languages(task: str, languages, split: str, data) -> tuple[list[st
         # Anything else (a malformed file, a link, a FIFO) propagates: refused, never quietly skipped.
         ok.append(lang)
     return ok, skipped
+
+
+def write_outcomes(output: Path, task: str, language: str, split: str, outcomes) -> dict:
+    """OUTPUT/outcomes/{task}/{split}-{lang}.jsonl, one JSON object per example (atomically); its entry in
+    results.json: the file (relative to OUTPUT) and how many examples it holds."""
+    import json
+
+    from harness_tasks.atomic import write_text_atomic
+
+    relative = Path("outcomes") / task / f"{split}-{language}.jsonl"
+    write_text_atomic(output / relative, "".join(json.dumps(dict(o), ensure_ascii=False) + "\n" for o in outcomes))
+    return {"file": relative.as_posix(), "examples": len(outcomes)}
 
 
 def _clean(obj):
@@ -147,10 +167,9 @@ def _merge(total: dict, part: dict) -> None:
 def run(args: argparse.Namespace) -> int:
     import contextlib
 
-    from harness_tasks.run_folder import OutputFolderError
-
     from harness_tasks.bundle import CheckpointError
     from harness_tasks.readers.errors import DataFormatError, DataSourceError
+    from harness_tasks.run_folder import OutputFolderError
 
     with contextlib.ExitStack() as cleanup:  # releases the output folder's lock however the run ends
         try:
@@ -178,6 +197,7 @@ def run_identity(args: argparse.Namespace, lm, tasks: list[str], languages, data
         # The label names each classifier's ids were mapped onto (--label-map, manifest or config), as
         # resolved when the checkpoints were checked: another map is another run.
         "labels": {task: used["labels"] for task, used in sorted(lm.labels_used.items())},
+        "benchmark": args.benchmark,  # as resolved (_run): its languages and overall score differ
         "tasks": list(tasks),
         "languages": sorted(languages) if languages else "all",
         "data": data or "sample",  # absolute (readers.parse_source): the same folder from any working folder
@@ -186,14 +206,22 @@ def run_identity(args: argparse.Namespace, lm, tasks: list[str], languages, data
 
 
 def _run(args: argparse.Namespace, cleanup) -> int:
-    from evaluators.names import UnknownNameError, resolve_languages
-
+    from evaluators.benchmarks import BENCHMARKS, get_benchmark
+    from evaluators.names import UnknownNameError, resolve_choice, resolve_languages
     from harness_tasks.readers import parse_source
+    from harness_tasks.tasks.selection import layout
 
     # Names first, before lm-eval, torch or a model load: a typo costs nothing and is never dropped silently.
     try:
-        tasks = select_tasks(args.tasks)
-        languages = resolve_languages(args.languages, tasks)  # None: every language of each task
+        benchmark = get_benchmark(resolve_choice(args.benchmark, BENCHMARKS, "benchmark", "--benchmark"))
+        args.benchmark = benchmark.name
+        tasks = select_tasks(args.tasks, benchmark)
+        # A task of the benchmark without lm-eval tasks (not declared yet, or its family has no task class)
+        # is skipped with its reason, never silently: the benchmark's overall score then stays unset.
+        not_runnable = {task: f"no lm-eval tasks: {layout().left_out[task]}" for task in tasks
+                        if task not in layout().tasks}
+        tasks = [task for task in tasks if task not in not_runnable]
+        languages = resolve_languages(args.languages, tasks, "--languages", benchmark) if tasks else None
     except UnknownNameError as err:
         print(f"xtreme score: {err}", file=sys.stderr)
         return 2
@@ -211,9 +239,8 @@ def _run(args: argparse.Namespace, cleanup) -> int:
               "there would change the checkpoints it scores; give a folder outside it", file=sys.stderr)
         return 2
 
-
     import lm_eval
-    import lm_eval.models  # noqa: F401  (lm-eval's own models register first)
+    import lm_eval.models  # lm-eval's own models register first
 
     from harness_tasks import quiet_git_hash
 
@@ -221,13 +248,12 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     from lm_eval.tasks import TaskManager
 
     from evaluators.aggregate import overall_scores, task_summary
-    from evaluators.benchmark import TASKS
-    from harness_tasks import bundle as bundle_layout
+    from evaluators.tasks import TASKS
     from harness_tasks.atomic import write_json_atomic
     from harness_tasks.encoder_model import XtremeEncoder, is_bundle
+    from harness_tasks.submission_writer import write_submission
     from harness_tasks.tasks import TASKS_DIR
-    from harness_tasks.tasks import xtreme_task
-    from leaderboards.submission import write_submission
+    from harness_tasks.tasks.selection import benchmark_group, language_task, task_group, whole_corpus_tasks
 
     # Checked before any model loads: a bad flag should not cost a checkpoint load.
     if args.bucc_distractors is not None and (args.bucc_distractors < 0 or args.bucc_subset != "full"):
@@ -265,17 +291,20 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     skipped: dict[str, str] = {}
     skipped_languages: dict[str, dict[str, str]] = {}
     plan: dict[str, list[str]] = {}
+    for task, why in not_runnable.items():
+        skipped[task] = why
+        _say(f"skipping {task}: {why}")
     for task in tasks:
         if task in broken:  # only with --keep-going
             skipped[task] = f"broken checkpoint: {broken[task]}"
             continue
         if not lm.has_checkpoint_for(task):
-            head = bundle_layout.HEAD_FOR_TASK[task]
+            head = TASKS[task].head
             skipped[task] = (f"no '{head}' head in bundle {args.model}" if bundle_mode else
                              f"{args.model} is a plain encoder: {task} needs a fine-tuned '{head}' head")
             _say(f"skipping {task}: {skipped[task]}")
             continue
-        ok, missing = available_languages(task, languages, args.split, data)
+        ok, missing = available_languages(task, languages, args.split, data, benchmark)
         if missing:
             skipped_languages[task] = missing
             if data is None:  # the bundled sample holds a few languages per task: say so briefly
@@ -303,50 +332,56 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     notes: dict[str, list[str]] = {}
     bucc_subsets: dict[str, dict] = {}
     unscored: dict[str, list[str]] = {}
+    outcomes: dict[str, dict[str, dict]] = {}
     submission = output / "submission"
     for number, (task, langs) in enumerate(plan.items(), start=1):
-        spec = TASKS[task]
-        # Per-language tasks, not the xtreme_<task> groups: group scores come from evaluators.aggregate
-        # below (the reference's summation order), and a partial language set needs no special case.
-        names = [f"xtreme_{task}_{lang}" for lang in langs]
-        limit = None if spec.group == "retrieval" else args.limit
+        # Per-language tasks, not the task groups: group scores come from evaluators.aggregate below (the
+        # reference's summation order), and a partial language set needs no special case.
+        names = [language_task(task, lang) for lang in langs]
+        limit = None if task in whole_corpus_tasks() else args.limit
         _say(f"[{number}/{len(plan)}] {task}: {len(langs)} language(s) {' '.join(langs)}")
-        xtreme_task.PREDICTIONS.clear()
-        result = lm_eval.simple_evaluate(model=lm, tasks=names, task_manager=manager, limit=limit,
-                                         bootstrap_iters=0, log_samples=False)
+        # Built here and handed to lm-eval, so that each task's summary of its samples is the one its
+        # aggregation made (mining and retrieval run once).
+        built = manager.load(names)["tasks"]
+        result = lm_eval.simple_evaluate(model=lm, tasks=list(built.values()), task_manager=manager, limit=limit,
+                                         bootstrap_iters=0, log_samples=True)
+        samples = result.pop("samples")
         _merge(merged, result)
-        for lang in langs:
-            entry = xtreme_task.PREDICTIONS[f"xtreme_{task}_{lang}"]
-            write_submission(submission, task, lang, entry["predictions"], split=args.split)
-            notes[f"{task}_{lang}"] = entry["notes"]
-            if "bucc_subset" in entry:
-                bucc_subsets[lang] = entry["bucc_subset"]
-            if entry["labelled"]:
-                scores = {k: v for k, v in entry["scores"].items() if k != "score"}
-                per_language.setdefault(task, {})[lang] = scores
+        for lang, name in zip(langs, names):
+            summary = built[name].summary_of_samples(samples.pop(name))
+            write_submission(submission, task, lang, summary.predictions, split=args.split)
+            notes[f"{task}_{lang}"] = list(summary.notes)
+            if "bucc_subset" in summary.record:
+                bucc_subsets[lang] = summary.record["bucc_subset"]
+            if summary.labelled:
+                per_language.setdefault(task, {})[lang] = summary.language_scores
+                outcomes.setdefault(task, {})[lang] = write_outcomes(output, task, lang, args.split, summary.outcomes)
             else:
                 unscored.setdefault(task, []).append(lang)
+        del built, samples, result  # the embeddings they hold are not needed for the next task
 
     summaries, complete_tasks = {}, []
     for task, scores in per_language.items():
-        ordered = {lang: scores[lang] for lang in TASKS[task].languages if lang in scores}
+        ordered = {lang: scores[lang] for lang in benchmark.languages(task) if lang in scores}
         summaries[task] = task_summary(task, ordered)
-        if len(ordered) == len(TASKS[task].languages) and args.limit is None:
+        if len(ordered) == len(benchmark.languages(task)) and args.limit is None:
             complete_tasks.append(task)
-    overall = overall_scores(summaries, complete_tasks)
+    overall = overall_scores(summaries, complete_tasks, benchmark)
 
     info = lm.info()
     section = {
+        "benchmark": benchmark.name,
         "tasks": summaries,
         "task_scores": {t: s["avg_metric"] for t, s in summaries.items()},
-        "groups": {k: v for k, v in overall.items() if k != "all_task"},
-        "xtreme_score": overall.get("all_task"),
+        "groups": {k: v for k, v in overall.items() if k != benchmark.overall},
+        "overall_score": overall.get(benchmark.overall),  # the benchmark's: the mean of all its task scores
         "complete_tasks": complete_tasks,
         "skipped_tasks": skipped,
         "skipped_languages": skipped_languages,
         "requested_languages": languages,  # None: all; else --languages, canonical codes in the order typed
         "unscored_languages": {t: v for t, v in unscored.items()},
         "notes": notes,
+        "outcomes": outcomes,  # task -> language -> {"file": outcomes/..., "examples": N}
         "bucc_subset": bucc_subsets,  # language -> split -> bucc_subsets describe(): what BUCC scored
         "split": args.split,
         "limit": args.limit,
@@ -371,10 +406,11 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     # lm-eval-style group entries ("<metric>,none"), from the same summaries as the xtreme section.
     groups = merged.setdefault("groups", {})
     for task, summary in summaries.items():
-        groups[f"xtreme_{task}"] = {f"{k[4:]},none": v for k, v in summary.items() if k.startswith("avg_")}
-        groups[f"xtreme_{task}"]["score,none"] = groups[f"xtreme_{task}"].pop("metric,none")
-    if overall.get("all_task") is not None:
-        groups[XTREME] = {"score,none": overall["all_task"]}
+        entry = {f"{k[4:]},none": v for k, v in summary.items() if k.startswith("avg_")}
+        entry["score,none"] = entry.pop("metric,none")
+        groups[task_group(benchmark, task)] = entry
+    if section["overall_score"] is not None:
+        groups[benchmark_group(benchmark)] = {"score,none": section["overall_score"]}
     merged["xtreme"] = section
     merged.pop("samples", None)
     write_json_atomic(output / "results.json", _clean(merged))
@@ -383,7 +419,7 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     if from_cache:
         _say(f"{len(from_cache)} of {len(info['prediction_sources'])} task-language predictions came from the "
              f"cache in {output / 'cache'} (--no-cache recomputes them)")
-    _say(f"wrote {output / 'results.json'} and {submission}/")
+    _say(f"wrote {output / 'results.json'}, {submission}/ and {output / 'outcomes'}/")
     if broken:
         _say(f"xtreme score: {len(broken)} task(s) skipped for a broken checkpoint: {', '.join(broken)}")
         return 2
@@ -399,13 +435,16 @@ def _group_tasks(problems: dict[str, str]) -> dict[str, list[str]]:
 
 
 def format_table(section: dict, per_language_rows: bool) -> str:
-    """The same tables as `xtreme score-submission` (leaderboards.report), plus what was not scored."""
-    from leaderboards.report import language_table, task_table
+    """The same tables as `xtreme score-submission` (harness_tasks.tables) for the benchmark scored, plus
+    what was not scored."""
+    from evaluators.benchmarks import get_benchmark
+    from harness_tasks.tables import language_table, task_table
 
+    benchmark = get_benchmark(section["benchmark"])
     scores = {**section["groups"], **section["tasks"]}
-    if section["xtreme_score"] is not None:
-        scores["all_task"] = section["xtreme_score"]
-    parts = [task_table(scores)]
+    if section["overall_score"] is not None:
+        scores[benchmark.overall] = section["overall_score"]
+    parts = [task_table(scores, benchmark)]
     if per_language_rows:
         parts += [language_table(scores, task) for task in section["tasks"]]
     lines = [f"{task}: skipped: {why}" for task, why in section["skipped_tasks"].items()]

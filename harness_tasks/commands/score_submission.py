@@ -1,4 +1,5 @@
-"""`xtreme score-submission PRED_DIR LABEL_DIR`: the reference scorer's numbers, exactly, with clear errors."""
+"""`xtreme score-submission PRED_DIR LABEL_DIR [--benchmark xtreme-r]`: the reference scorer's numbers,
+exactly, with clear errors."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("predictions", help="submission folder: {task}/test-{lang}.{tsv,json}")
+    from evaluators.benchmarks import BENCHMARKS
+
+    parser.add_argument("predictions", help="submission folder: {task}/test-{lang}.{ext}")
     parser.add_argument("labels", help="gold labels in the same layout")
+    parser.add_argument(
+        "--benchmark", choices=tuple(BENCHMARKS), default="xtreme",
+        help="the benchmark whose tasks, languages and layout are scored, as the reference scorer's "
+             "--xtreme_version",
+    )
     parser.add_argument(
         "--tagging-mode", choices=("xtreme", "seqeval"), default="xtreme",
         help="xtreme: seqeval 0.0.12 chunking, as the published numbers (default); seqeval: installed seqeval 1.x",
@@ -19,13 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--tasks",
-        help="comma-separated tasks, groups or 'xtreme' (all nine); each must be in both folders (default: "
-             "every task present in both)",
+        help="comma-separated tasks, groups or the benchmark's name (all its tasks); each must be in both "
+             "folders (default: every task of the benchmark present in both)",
     )
     parser.add_argument(
         "--languages",
         help="comma-separated language codes, case-insensitive; each applies to the tasks that have it (the "
-             "XTREME score needs all) (default: every language with a gold file)",
+             "overall score needs all) (default: every language with a gold file)",
     )
     parser.add_argument("--per-language", action="store_true", help="also print one table per task")
     parser.add_argument(
@@ -40,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from evaluators.names import resolve_languages, resolve_tasks
     from evaluators.submission import score_submission
     from harness_tasks.atomic import write_json_atomic
-    from leaderboards.report import language_table, task_table
+    from harness_tasks.tables import language_table, task_table
 
     problem = args.json and json_target_problem(args.json, args.predictions, args.labels)
     if problem:  # before scoring: a typo must not cost a whole run, nor the scores overwrite an input
@@ -48,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         # Names are checked before any file is read: one that selects nothing must not pass as an empty score.
-        tasks = resolve_tasks(args.tasks)  # all nine when --tasks is not given
-        languages = resolve_languages(args.languages, tasks)
+        tasks = resolve_tasks(args.tasks, benchmark=args.benchmark)  # all of them when --tasks is not given
+        languages = resolve_languages(args.languages, tasks, benchmark=args.benchmark)
         requested = None if args.tasks is None else tasks  # None: score the tasks present
         check_requested_tasks_present(requested, args.predictions, args.labels)
         scores = score_submission(
-            args.predictions, args.labels, args.tagging_mode,
+            args.predictions, args.labels, args.tagging_mode, benchmark=args.benchmark,
             tasks=requested, languages=languages, qa_mode=args.qa_mode,
         )
     except (InputFileError, ValueError) as err:
@@ -64,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    print(task_table(scores))
+    print(task_table(scores, args.benchmark))
     if args.per_language:
         for task in scores:
             if isinstance(scores[task], dict) and "avg_metric" in scores[task]:
@@ -160,20 +168,39 @@ def json_target_problem(path: str, predictions: str, labels: str) -> str | None:
 
 def coverage_lines(meta: dict) -> list[str]:
     """What was scored short of the benchmark or the gold, one printed line each (details in the JSON meta)."""
+    from evaluators.benchmarks import get_benchmark
+
+    title = get_benchmark(meta["benchmark"]).title
+
     def listing(counts: dict[str, dict]) -> str:
         return "; ".join(f"{task} " + ", ".join(f"{lang} {n}" for lang, n in langs.items())
                          for task, langs in counts.items())
 
     lines = []
     if meta["skipped_languages"]:
-        lines.append("partial tasks (no group or XTREME score), languages without a gold file: " + "; ".join(
+        lines.append(f"partial tasks (no group or {title} score), languages without a gold file: " + "; ".join(
             f"{task} {' '.join(langs)}" for task, langs in meta["skipped_languages"].items()))
+    elsewhere = _other_benchmarks(meta["benchmark"])
+    if meta["ignored_folders"]:
+        lines.append(f"folders not scored (not {title} tasks): " + ", ".join(
+            meta["ignored_folders"]) + elsewhere)
+    if meta["ignored_languages"]:
+        lines.append(f"gold files not scored (languages {title} does not score for the task): " + "; ".join(
+            f"{task} {' '.join(langs)}" for task, langs in meta["ignored_languages"].items()) + elsewhere)
     if meta["unanswered"]:
         lines.append("gold questions without a prediction (each scored 0): " + listing(meta["unanswered"]))
     if meta["unknown_question_ids"]:
         lines.append("predictions for question ids not in the gold (ignored): "
                      + listing(meta["unknown_question_ids"]))
     return lines
+
+
+def _other_benchmarks(benchmark: str) -> str:
+    """A hint naming the other benchmarks, e.g. " (score XTREME-R's with --benchmark xtreme-r)"."""
+    from evaluators.benchmarks import BENCHMARKS
+
+    others = [b for b in BENCHMARKS.values() if b.name != benchmark]
+    return "".join(f" (score {b.title}'s with --benchmark {b.name})" for b in others)
 
 
 def _nothing_scored(args: argparse.Namespace, scores: dict, skipped: dict[str, str]) -> str | None:

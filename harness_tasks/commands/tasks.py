@@ -1,9 +1,12 @@
-"""`xtreme tasks [--benchmark xtreme] [--family F]`: the tasks, groups and languages, and what each needs.
+"""`xtreme tasks [--benchmark xtreme|xtreme-r] [--family F]`: a benchmark's tasks, groups and languages,
+and what each needs.
 
-What each task needs to be scored: the bundle head that scores it (harness_tasks.bundle) and the English
-training data that head is fine-tuned on (harness_tasks.readers), or nothing for the retrieval tasks, which
-score the encoder itself. Everything is read from evaluators.benchmark, so the list cannot drift from what
-`xtreme score` runs. Imports stay light (no torch, lm-eval or transformers): the answer comes at once.
+What each task needs to be scored: the bundle head that scores it and the English training data that
+head is fine-tuned on (or nothing, for the tasks that score the encoder itself), where its data lives on
+the hub, and what to cite. Everything is read from the declarations (evaluators.tasks,
+evaluators.benchmarks) and the lm-eval layout (harness_tasks.tasks.selection), so the list cannot drift
+from what `xtreme score` runs; a task of the benchmark that cannot run yet is listed with the reason.
+Imports stay light (no torch, lm-eval or transformers): the answer comes at once.
 """
 
 from __future__ import annotations
@@ -13,44 +16,66 @@ import json
 import sys
 import textwrap
 
-BENCHMARKS = ("xtreme",)  # XTREME-R is declared in benchmark.py (xtreme_r_languages) but not runnable yet
 FORMATS = ("table", "json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--benchmark", default="xtreme", help=f"which benchmark to list: {', '.join(BENCHMARKS)}")
+    from evaluators.benchmarks import BENCHMARKS
+
+    parser.add_argument("--benchmark", default="xtreme",
+                        help=f"which benchmark to list: {', '.join(BENCHMARKS)} (default: %(default)s)")
     parser.add_argument("--family", default=None,
                         help="only tasks of this family or group (e.g. tagging, qa, retrieval, bitext_mining)")
     parser.add_argument("--format", choices=FORMATS, default="table", help="a table for people or JSON")
 
 
-def family_choices() -> list[str]:
-    """Names --family takes: the reference scorer's groups, then the task families (each once)."""
-    from evaluators.benchmark import GROUPS, TASKS
+def family_choices(benchmark) -> list[str]:
+    """Names --family takes: the benchmark's groups, then the families of its declared tasks (each once)."""
+    from evaluators.tasks import TASKS
 
-    return list(dict.fromkeys([*GROUPS, *(spec.family for spec in TASKS.values())]))
+    families = [TASKS[task].family for task in benchmark.task_names if task in TASKS]
+    return list(dict.fromkeys([*benchmark.groups, *families]))
 
 
-def describe_tasks(family: str | None = None) -> list[dict]:
-    """One entry per task (benchmark order): what it is, what scores it, what it needs, its languages."""
-    from evaluators.benchmark import TASKS
-    from harness_tasks.bundle import HEAD_FOR_TASK, HEAD_KIND
-    from harness_tasks.readers import ENGLISH_TRAIN_DATASET, RAW_FILES
+def _hub(spec) -> list[str]:
+    """Where the task's data lives on the hub, one entry per split: ``split: repo [config] (hub split)``."""
+    return [f"{split}: {source.repo}" + (f" [{source.config}]" if source.config else "") + f" ({source.split})"
+            for split, source in spec.hub.items()]
+
+
+def describe_tasks(benchmark, family: str | None = None) -> list[dict]:
+    """One entry per declared task of ``benchmark`` (its order): what it is, what scores it, what it needs,
+    its languages, its lm-eval group."""
+    from evaluators.tasks import TASKS
+    from harness_tasks.tasks.selection import layout, task_group
 
     entries = []
-    for name, spec in TASKS.items():
-        if family is not None and family not in (spec.family, spec.group):
+    for name in benchmark.task_names:
+        spec = TASKS.get(name)
+        groups = benchmark.groups_of(name)
+        if spec is None or (family is not None and family not in (spec.family, *groups)):
             continue
-        head = HEAD_FOR_TASK[name]
-        train = None
-        if spec.trainable:  # the file in the raw download layout that the head is fine-tuned on
-            train = RAW_FILES[ENGLISH_TRAIN_DATASET[name]]["train"][0].format(lang="en")
+        training = spec.training
         entries.append({
-            "task": name, "group": spec.group, "family": spec.family, "metric": spec.metric,
-            "head": head, "head_kind": HEAD_KIND[head], "english_training_data": train,
-            "lm_eval_group": f"xtreme_{name}", "languages": list(spec.languages),
+            "task": name, "title": spec.title, "group": ", ".join(groups) or None, "family": spec.family, "metric": spec.headline,
+            "head": spec.head, "head_kind": spec.head_kind,
+            # the file in the raw download layout that the head is fine-tuned on
+            "english_training_data": training.raw["train"][0].format(lang="en") if training else None,
+            "training_data_title": training.title if training else None,
+            "hub": _hub(spec),
+            "lm_eval_group": task_group(benchmark, name) if name in layout().tasks else None,
+            "languages": list(benchmark.languages(name)),
+            "citation": spec.citation,
         })
     return entries
+
+
+def not_available(benchmark, family: str | None = None) -> dict[str, str]:
+    """Tasks of ``benchmark`` that cannot run yet -> why (not declared, or no lm-eval task class)."""
+    from harness_tasks.tasks.selection import layout
+
+    return {task: why for task, why in layout().left_out.items()
+            if task in benchmark.task_names and (family is None or family in benchmark.groups_of(task))}
 
 
 def _columns(header: list[str], rows: list[list[str]]) -> str:
@@ -59,10 +84,11 @@ def _columns(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def format_table(entries: list[dict]) -> str:
-    from evaluators.benchmark import GROUPS
+def format_table(benchmark, entries: list[dict], missing: dict[str, str]) -> str:
+    from evaluators.task_spec import HEADLINES
+    from harness_tasks.tasks.selection import benchmark_group
 
-    rows = [[e["task"], e["group"], e["metric"], f"{e['head']} ({e['head_kind']})",
+    rows = [[e["task"], e["group"] or "-", e["metric"], f"{e['head']} ({e['head_kind']})",
              e["english_training_data"] or "none: scores the encoder itself", str(len(e["languages"]))]
             for e in entries]
     parts = [_columns(["task", "group", "metric", "bundle head (kind)", "English training data", "langs"], rows)]
@@ -70,30 +96,43 @@ def format_table(entries: list[dict]) -> str:
         textwrap.fill(" ".join(e["languages"]), width=100, initial_indent=f"{e['task']:<9} ",
                       subsequent_indent=" " * 10)
         for e in entries))
-    shown = {e["task"] for e in entries}
-    groups = [f"  {group:<15} {' '.join(tasks)}" for group, tasks in GROUPS.items() if shown & set(tasks)]
-    parts.append("groups (xtreme = all nine; --tasks takes a task, a group or xtreme):\n" + "\n".join(groups))
-    parts.append("metric em_f1: the mean of exact match and F1. lm-eval names: xtreme, xtreme_<task>, "
-                 "xtreme_<task>_<lang> (xtreme-lm-eval).")
+    shown = {e["task"] for e in entries} | set(missing)
+    width = max(len(group) for group in benchmark.groups) + 1
+    groups = [f"  {group:<{width}} {' '.join(tasks)}" for group, tasks in benchmark.groups.items()
+              if shown & set(tasks)]
+    everything = benchmark_group(benchmark)
+    parts.append(f"groups ({benchmark.name} = all {len(benchmark.task_names)} tasks; --tasks takes a task, a group "
+                 f"or {benchmark.name}):\n" + "\n".join(groups))
+    if benchmark.categories:
+        width = max(len(category) for category in benchmark.categories) + 1
+        parts.append(f"categories (the {benchmark.title} score is the mean of their means):\n" + "\n".join(
+            f"  {category:<{width}} {' '.join(tasks)}" for category, tasks in benchmark.categories.items()))
+    if missing:
+        parts.append("not available yet:\n" + "\n".join(f"  {task}: {why}" for task, why in missing.items()))
+    metrics = sorted({e["metric"] for e in entries})
+    parts.append("metric: " + ", ".join(f"{m} = {HEADLINES[m]}" for m in metrics) + ". lm-eval names: "
+                 f"{everything}, {everything}_<task>, xtreme_<task>_<lang> (xtreme-lm-eval); `--format json` adds "
+                 "hub ids and citations.")
     return "\n\n".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
+    from evaluators.benchmarks import BENCHMARKS, get_benchmark
     from evaluators.names import UnknownNameError, resolve_choice
 
-    if args.benchmark.strip().rstrip(",").strip().lower().replace("-", "").replace("_", "") == "xtremer":
-        print(f"xtreme tasks: --benchmark {args.benchmark}: XTREME-R cannot be run yet; valid in --benchmark: "
-              f"{', '.join(BENCHMARKS)}", file=sys.stderr)
-        return 2
     try:
-        resolve_choice(args.benchmark, BENCHMARKS, "benchmark", "--benchmark")
-        family = None if args.family is None else resolve_choice(args.family, family_choices(), "family", "--family")
+        benchmark = get_benchmark(resolve_choice(args.benchmark, BENCHMARKS, "benchmark", "--benchmark"))
+        family = (None if args.family is None else
+                  resolve_choice(args.family, family_choices(benchmark), "family", "--family"))
     except UnknownNameError as err:
         print(f"xtreme tasks: {err}", file=sys.stderr)
         return 2
-    entries = describe_tasks(family)
+    entries = describe_tasks(benchmark, family)
+    missing = not_available(benchmark, family)
     if args.format == "json":
-        print(json.dumps({"benchmark": "xtreme", "tasks": entries}, indent=2, ensure_ascii=False))
+        print(json.dumps({"benchmark": benchmark.name, "title": benchmark.title, "tasks": entries,
+                          "not_available": missing, "citation": benchmark.citation,
+                          "overall_note": benchmark.overall_note or None}, indent=2, ensure_ascii=False))
     else:
-        print(format_table(entries))
+        print(format_table(benchmark, entries, missing))
     return 0

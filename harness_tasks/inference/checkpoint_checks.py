@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from harness_tasks.bundle import CheckpointError
+from harness_tasks.heads import is_bare_encoder
 
 # A tokenizer folder holds the fast tokenizer's own file or a vocabulary it can be built from.
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "vocab.json", "sentencepiece.bpe.model", "spiece.model",
@@ -117,7 +118,7 @@ def check_coverage(path: str, kind: str, model, loading_info: dict) -> None:
     missing = set(loading_info.get("missing_keys", ()))
     unexpected = set(loading_info.get("unexpected_keys", ()))
     mismatched = sorted(loading_info.get("mismatched_keys", ()))
-    if kind == "encoder":
+    if is_bare_encoder(kind):
         missing = {key for key in missing if not _ENCODER_MAY_LACK.search(key)}
         unexpected = {key for key in unexpected if not _ENCODER_MAY_HOLD.match(key)}
     problems = []
@@ -198,9 +199,10 @@ def check_finite_config(path: str, config) -> None:
 # score 1.63). Real checkpoints allow 128 to 512; 6 keeps --max-length 16 (its minimum) usable for every
 # task with up to 4 special tokens (XLM-R's pair).
 MIN_TEXT_TOKENS = 6
-_PAIR_KINDS = ("sequence_classification", "question_answering")
-_WHAT_NEEDS_IT = {"encoder": "a sentence to embed", "token_classification": "a sentence to tag",
-                  "sequence_classification": "a sentence pair", "question_answering": "a question with its context"}
+_PAIR_KINDS = ("sequence_classification", "question_answering", "multiple_choice")
+_WHAT_NEEDS_IT = {"encoder": "a sentence to embed", "dual_encoder": "a sentence to embed",
+                  "token_classification": "a sentence to tag", "sequence_classification": "a sentence pair",
+                  "question_answering": "a question with its context", "multiple_choice": "a premise with one choice"}
 
 
 def length_limits(tokenizer, config) -> list[tuple[int, str, int]]:

@@ -9,16 +9,10 @@ from pathlib import Path
 import torch
 
 from harness_tasks.bundle import CheckpointError
+from harness_tasks.heads import auto_class, encoder_only_class_name, is_bare_encoder
 from harness_tasks.inference import checkpoint_checks as checks
 
 log = logging.getLogger(__name__)
-
-AUTO_CLASSES = {
-    "encoder": "AutoModel",
-    "sequence_classification": "AutoModelForSequenceClassification",
-    "token_classification": "AutoModelForTokenClassification",
-    "question_answering": "AutoModelForQuestionAnswering",
-}
 
 _DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
            "float16": torch.float16, "fp16": torch.float16}
@@ -79,22 +73,22 @@ def load_config(path: str, *, trust_remote_code: bool = False):
 
 
 def model_class(path: str, kind: str, config):
-    """The transformers class a head of ``kind`` loads with. The encoder of an encoder-decoder model (mT5)
-    is its encoder-only class, which is also what training.recipe saves such an encoder as (config.json then
-    names MT5EncoderModel): AutoModel would build a decoder the file does not hold."""
+    """The transformers class a head of ``kind`` loads with (harness_tasks.heads.AUTO_CLASSES). The bare
+    encoder of an encoder-decoder model (mT5) is its encoder-only class, which is also what training.recipe
+    saves such an encoder as (config.json then names MT5EncoderModel): AutoModel would build a decoder the
+    file does not hold."""
     import transformers
 
-    if kind not in AUTO_CLASSES:
-        raise ValueError(f"unknown head kind {kind!r}; expected one of {', '.join(AUTO_CLASSES)}")
-    if kind == "encoder":
-        name = type(config).__name__.replace("Config", "EncoderModel")
+    cls = auto_class(kind)  # ValueError for an unknown kind
+    if is_bare_encoder(kind):
+        name = encoder_only_class_name(config)
         wanted = getattr(config, "is_encoder_decoder", False) or name in (getattr(config, "architectures", None) or [])
         if wanted and hasattr(transformers, name):
             return getattr(transformers, name)
         if getattr(config, "is_encoder_decoder", False):
             raise CheckpointError(f"{path}: an encoder-decoder model ({config.model_type}) with no encoder-only "
                                   f"class ({name}) to embed sentences with")
-    return getattr(transformers, AUTO_CLASSES[kind])
+    return cls
 
 
 class _DropLoadReport(logging.Filter):

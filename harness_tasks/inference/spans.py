@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from .batching import pad_batch, run_batched
 
+N_BEST = 20  # start and end candidates searched per window: the reference's n_best_size (and training's)
+
 
 def _clip_question(tokenizer, question: str, max_query_tokens: int) -> str:
     """Cut an over-long question at a token boundary (the reference uses 64 query tokens)."""
@@ -69,8 +71,16 @@ def extract_spans(tokenizer, model, items: Sequence[tuple[str, str]], *, max_len
         progress.reset(total=len(rows))  # progress counts windows (features), not questions
         progress.unit = "window"
     per_feature = run_batched(rows, batch_size, run, progress)
-    best: list[tuple[float, int, int, int] | None] = [None] * len(items)
-    for f, span in enumerate(per_feature):
+    return best_answers(per_feature, sample_of, enc["offset_mapping"], contexts)
+
+
+def best_answers(window_spans: Sequence[tuple[float, int, int] | None], sample_of: Sequence[int],
+                 offsets: Sequence[Sequence], contexts: Sequence[str]) -> list[str]:
+    """Each question's answer: the best-scoring span (:func:`best_span`) over all its windows, cut from the
+    context through that window's offset mapping; "" for a question no window found a span for. On a tie
+    the earlier window wins. ``sample_of[f]``: the question window ``f`` belongs to."""
+    best: list[tuple[float, int, int, int] | None] = [None] * len(contexts)
+    for f, span in enumerate(window_spans):
         if span is None:
             continue
         q = sample_of[f]
@@ -82,6 +92,5 @@ def extract_spans(tokenizer, model, items: Sequence[tuple[str, str]], *, max_len
             answers.append("")
             continue
         _, f, s, e = found
-        offsets = enc["offset_mapping"][f]
-        answers.append(contexts[q][offsets[s][0]:offsets[e][1]])
+        answers.append(contexts[q][offsets[f][s][0]:offsets[f][e][1]])
     return answers

@@ -33,6 +33,23 @@ def word_windows(piece_counts: Sequence[int], budget: int) -> list[tuple[int, in
     return windows
 
 
+def first_pieces(word_ids: Sequence[int | None]) -> list[tuple[int, int]]:
+    """``(word, position)`` of each word's first sub-token, from a fast tokenizer's ``word_ids()`` of one
+    input (None for special tokens): the positions a word's label is trained at and read from."""
+    out, previous = [], None
+    for position, word in enumerate(word_ids):
+        if word is not None and word != previous:
+            out.append((word, position))
+        previous = word
+    return out
+
+
+def labels_at(best_ids, positions: Sequence[int], id2label) -> list[str]:
+    """The label of each word, read at its first sub-token: ``best_ids`` is one input's argmax class id per
+    position, ``positions`` the first-piece position of each word, ``id2label`` class id -> label."""
+    return [str(id2label[int(best_ids[p])]) for p in positions]
+
+
 def tag_sentences(tokenizer, model, sentences: Sequence[Sequence[str]], *, max_length: int,
                   batch_size: int, device, progress=None) -> list[list[str]]:
     cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
@@ -61,7 +78,7 @@ def tag_sentences(tokenizer, model, sentences: Sequence[Sequence[str]], *, max_l
     def run(batch: list[int]) -> list[list[str]]:
         ids, mask = pad_batch([rows[i] for i in batch], tokenizer.pad_token_id, device)
         best = torch.argmax(model(input_ids=ids, attention_mask=mask).logits.float(), dim=-1).cpu()
-        return [[str(id2label[int(best[b, p])]) for p in firsts[i]] for b, i in enumerate(batch)]
+        return [labels_at(best[b], firsts[i], id2label) for b, i in enumerate(batch)]
 
     window_tags = run_batched(rows, batch_size, run, progress)
     out: list[list[str]] = [[] for _ in sentences]

@@ -1,21 +1,25 @@
-"""Data readers for the XTREME tasks, shared by the lm-eval tasks and the training recipe.
+"""Data readers for the declared tasks, shared by the lm-eval tasks and the training recipe.
 
-One entry point, three sources::
+What a task's data is (its family, raw-layout file templates, hub sources, labels, language names) is
+read from its declaration (evaluators/tasks/*.py) and nothing else; a task declared there is readable
+here with no change to this package. One entry point per kind of data, three sources each::
 
     load_split(task, language, split, source=None)
         source=None         the bundled synthetic sample (harness_tasks/sample_data, raw layout, labelled)
-        source=PATH         a folder in the benchmark's raw download layout (see raw.RAW_FILES)
-        source="hub"        the Hugging Face dataset google/xtreme (see hub.py)
-        source="hub:PATH"   a local parquet copy of google/xtreme laid out as {PATH}/{config}/{split}-*.parquet
+        source=PATH         a folder in the benchmark's raw download layout (the declared ``raw`` templates)
+        source="hub"        the Hugging Face hub (the declared ``hub`` sources, google/xtreme for XTREME)
+        source="hub:PATH"   a local parquet copy laid out as {PATH}/{config}/{split}-*.parquet (see hub.py)
 
-    load_english_train(task, split="train", source=None)
-        the English training (or English dev, split="dev") data a trainable task is fine-tuned on:
-        xnli -> MNLI train / XNLI en dev; pawsx, udpos, panx -> their English train/dev;
-        xquad, mlqa -> SQuAD v1.1 train/dev; tydiqa -> TyDiQA-GoldP English train (no dev exists).
+    load_training_data(name, split="train", source=None)
+        the English data a head is fine-tuned on (split "train") or selected on ("dev"), as declared in
+        its TrainingData; ``name`` is a trainable task ("xquad") or a head's bundle folder ("squad").
+        ``load_english_train`` is the same function under its old name.
 
 Splits are "train", "dev", "test". Returns a list of PairExample / TaggedSentence / QAExample, or one
-BitextCorpus (bucc2018) or ParallelSentences (tatoeba). Malformed data raises DataFormatError, missing
-files MissingDataError; both messages name the file (and line) and what was expected.
+BitextCorpus (bitext mining) or ParallelSentences (sentence retrieval). Malformed data raises
+DataFormatError, missing files MissingDataError (both InputFileErrors: path, line, problem); the
+messages name the file (and line) and what was expected. ``parse_source`` is the one parser of a data
+source as users type it.
 
 Files are opened through evaluators.safe_files: below the data folder given (``source=PATH`` or the parquet
 folder of ``hub:PATH``) no symbolic link is followed, and a folder, pipe or device where a file belongs is a
@@ -27,38 +31,34 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from evaluators.benchmark import TASKS, get_task
+from evaluators import tasks as declared
+from evaluators.task_spec import SPLITS
 
+from .data_spec import DataSpec, task_data, training_data
 from .errors import DataFormatError, DataSourceError, MissingDataError
 from .hub import HUB_ID, read_hub
-from .raw import RAW_FILES, read_raw
+from .raw import locate, read_raw
 
 SAMPLE_DATA_DIR = Path(__file__).resolve().parent.parent / "sample_data"
-SPLITS = ("train", "dev", "test")
-
-# The English training data behind each trainable task's fine-tuning (dataset key in RAW_FILES).
-ENGLISH_TRAIN_DATASET = {
-    "xnli": "xnli", "pawsx": "pawsx", "udpos": "udpos", "panx": "panx",
-    "xquad": "squad", "mlqa": "squad", "squad": "squad", "tydiqa": "tydiqa",
-}
 
 __all__ = [
-    "DataFormatError", "MissingDataError", "HUB_ID", "SAMPLE_DATA_DIR", "SPLITS", "ENGLISH_TRAIN_DATASET",
-    "load_split", "load_english_train", "available_splits",
+    "DataFormatError", "MissingDataError", "DataSourceError", "HUB_ID", "SAMPLE_DATA_DIR", "SPLITS", "DataSpec",
+    "load_split", "load_training_data", "load_english_train", "training_data", "training_file",
+    "available_splits", "parse_source",
 ]
 
 
-def available_splits(dataset: str) -> tuple[str, ...]:
-    """The splits that exist for ``dataset`` (an XTREME task or "squad"), e.g. xquad -> ("test",)."""
-    return tuple(RAW_FILES[dataset])
+def available_splits(task: str) -> tuple[str, ...]:
+    """The splits a declared task has (its declared raw-layout splits), e.g. xquad -> ("test",)."""
+    return task_data(task).splits()
 
 
 def parse_source(text: str | None) -> str | None:
     """A data source as a user types it (``--data``, ``data=``) -> the readers' ``source`` argument.
 
-    None or "sample": the bundled sample (None); "hub" or "hub:PATH": google/xtreme (PATH must be a
-    folder); anything else must be an existing folder in the raw download layout. Checked before any
-    work, so a typo never silently scores the sample or an empty run. Raises DataSourceError."""
+    None or "sample": the bundled sample (None); "hub" or "hub:PATH": the hub, or a local parquet copy of it
+    (PATH must be a folder); anything else must be an existing folder in the raw download layout. Checked
+    before any work, so a typo never silently scores the sample or an empty run. Raises DataSourceError."""
     if text is None or text == "sample":
         return None
     if not isinstance(text, str) or not text.strip():
@@ -76,40 +76,59 @@ def parse_source(text: str | None) -> str | None:
     return f"hub:{folder}" if text.startswith("hub:") else folder
 
 
-def _read(dataset: str, language: str, split: str, source):
-    if split not in available_splits(dataset):
-        raise ValueError(
-            f"{dataset} has no {split!r} split; it has {', '.join(available_splits(dataset))}"
-        )
-    if isinstance(source, str) and (source == "hub" or source.startswith("hub:")):
-        return read_hub(dataset, language, split, parquet=source[4:] or None)
-    root = SAMPLE_DATA_DIR if source is None else Path(os.fspath(source))
-    return read_raw(root, dataset, language, split)
+def _is_hub(source) -> bool:
+    return isinstance(source, str) and (source == "hub" or source.startswith("hub:"))
+
+
+def _root(source) -> Path:
+    return SAMPLE_DATA_DIR if source is None else Path(os.fspath(source))
+
+
+def _read(spec: DataSpec, language: str, split: str, source):
+    if _is_hub(source):
+        return read_hub(spec, language, split, parquet=source[4:] or None)
+    return read_raw(_root(source), spec, language, split)
 
 
 def load_split(task: str, language: str, split: str, source=None):
-    """Read one XTREME task's split for one language. See the module docstring for ``source``."""
-    spec = get_task(task)
-    known = spec.languages + tuple(lang for lang in spec.xtreme_r_languages if lang not in spec.languages)
+    """Read one declared task's split for one language. See the module docstring for ``source``."""
+    declaration = declared.get_task(task)
+    spec = DataSpec.of_task(declaration)
+    if split not in spec.splits():
+        raise ValueError(f"{task} has no {split!r} split; it has {', '.join(spec.splits())}")
+    known = declaration.all_languages
     # English training data is part of every trainable task even where English is not a test language.
-    if language not in known and not (spec.trainable and split in ("train", "dev") and language == "en"):
+    if language not in known and not (declaration.trainable and split in ("train", "dev") and language == "en"):
         raise ValueError(f"{task} has no language {language!r}; it has {' '.join(known)}")
-    if task == "xnli" and split == "train" and language != "en":
-        raise ValueError("xnli's training data is English only (MNLI): use language 'en'")
-    return _read(task, language, split, source)
+    if spec.is_english_only(split) and language != "en":
+        raise ValueError(f"{task}'s {split} data is English only ({', '.join(spec.raw[split])}): use language 'en'")
+    return _read(spec, language, split, source)
+
+
+def _training_split(data, split: str) -> DataSpec:
+    spec = DataSpec.of_training(data)
+    if split not in spec.splits():
+        raise ValueError(f"the {data.head} head's training data has no {split!r} split; it has "
+                         f"{', '.join(spec.splits())}")
+    return spec
+
+
+def load_training_data(name: str, split: str = "train", source=None):
+    """The English data a head is fine-tuned on (split "train") or selected on (split "dev"), as its
+    TrainingData declares; ``name``: a trainable task ("mlqa") or a head's bundle folder ("squad")."""
+    return _read(_training_split(training_data(name), split), "en", split, source)
 
 
 def load_english_train(task: str, split: str = "train", source=None):
-    """The English data ``task`` is fine-tuned on (split "train") or selected on (split "dev")."""
-    if task not in ENGLISH_TRAIN_DATASET:
-        trainable = ", ".join(name for name, spec in TASKS.items() if spec.trainable)
-        raise ValueError(f"{task!r} has no English training data; trainable tasks: {trainable}")
-    if split not in ("train", "dev"):
-        raise ValueError(f"split must be 'train' or 'dev', got {split!r}")
-    dataset = ENGLISH_TRAIN_DATASET[task]
-    if dataset == "tydiqa" and split == "dev":
-        raise ValueError(
-            "TyDiQA-GoldP has no English dev set apart from its test data; select tydiqa models on"
-            " load_english_train('tydiqa', 'train') held-out data or on SQuAD dev"
-        )
-    return _read(dataset, "en", split, source)
+    """:func:`load_training_data` under its old name (the training recipe calls it with head names)."""
+    return load_training_data(task, split, source)
+
+
+def training_file(name: str, split: str = "train", source=None) -> Path | None:
+    """The raw-layout file :func:`load_training_data` reads for ``(name, split)`` (None for a hub source):
+    the run manifest hashes it. MissingDataError when it is not there."""
+    if _is_hub(source):
+        return None
+    data = training_data(name)
+    return locate(_root(source), _training_split(data, split), "en", split)
+

@@ -1,9 +1,10 @@
-"""Reading data files strictly, through the scoring layer's one safe reader, with the readers' error types.
+"""Reading data files strictly, through the one strict text reader, raising the readers' error types.
 
-Every check lives in evaluators (safe_files: no links below the data folder, no pipes or devices, nothing
-read before the checks; submission_files.read_text: UTF-8 without BOM, not empty, universal newlines;
-json_input: JSON errors with lines). This module only turns their InputFileError into MissingDataError
-(nothing there) or DataFormatError (anything else), so that callers catch the readers' two types.
+Every check lives in evaluators' neutral input modules (safe_files: no links below the data folder, no
+pipes or devices, nothing read before the checks; text_input: UTF-8 without BOM or NUL, not empty,
+universal newlines; json_input: JSON errors with lines). Their InputFileError becomes MissingDataError
+(nothing there) or DataFormatError (anything else), both subclasses of it, with path, line and problem
+unchanged, so that callers of the readers can tell absent data from malformed data.
 
 ``root`` is the data folder the user gave (``--data DIR``): it may itself be a link, nothing below it may.
 """
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from evaluators import submission_files
+from evaluators import text_input
 from evaluators.errors import InputFileError, MissingInputFile
 from evaluators.json_input import JsonDocument
 from evaluators.safe_files import check_input_file, entry_present
@@ -24,13 +25,15 @@ from .errors import DataFormatError, MissingDataError
 
 @contextmanager
 def reader_errors() -> Iterator[None]:
-    """Re-raise the scoring layer's InputFileError as MissingDataError / DataFormatError, message unchanged."""
+    """Re-raise a plain InputFileError as MissingDataError / DataFormatError, path, line and problem unchanged."""
     try:
         yield
+    except (DataFormatError, MissingDataError):
+        raise
     except MissingInputFile as err:
-        raise MissingDataError(str(err)) from None
+        raise MissingDataError(err.path, err.line, err.problem) from None
     except InputFileError as err:
-        raise DataFormatError(str(err)) from None
+        raise DataFormatError(err.path, err.line, err.problem) from None
 
 
 def present(path: Path, root: Path | None = None) -> bool:
@@ -42,7 +45,7 @@ def present(path: Path, root: Path | None = None) -> bool:
 def require_file(path: Path, layout: str, root: Path | None = None) -> Path:
     """Return ``path`` if something is there; otherwise raise MissingDataError naming it and the layout expected."""
     if not present(path, root):
-        raise MissingDataError(f"{path}: no such file; expected {layout}")
+        raise MissingDataError(path, None, f"no such file; expected {layout}")
     return path
 
 
@@ -59,19 +62,15 @@ def read_text(path: Path, expected: str, root: Path | None = None) -> str:
     Line ends are read as Python's text mode reads them: ``\\r\\n`` and a lone ``\\r`` become ``\\n``.
     """
     with reader_errors():
-        return submission_files.read_text(path, expected, root=root)
+        return text_input.read_text(path, expected, root=root)
 
 
 def read_json(path: Path, expected: str, root: Path | None = None) -> JsonDocument:
     """The parsed JSON file; its ``error(keys, problem)`` points at the line of a malformed value."""
     with reader_errors():
-        return submission_files.load_json(path, expected, root=root)
+        return text_input.load_json(path, expected, root=root)
 
 
 def read_lines(path: Path, expected: str, root: Path | None = None) -> list[str]:
     """The file's lines without their line ends (a final newline does not make an extra empty line)."""
-    text = read_text(path, expected, root)
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
+    return text_input.split_lines(read_text(path, expected, root))

@@ -15,7 +15,7 @@ import csv
 import io
 from pathlib import Path
 
-from evaluators.submission_files import closed_set_problem
+from evaluators.text_input import closed_set_problem
 from harness_tasks.records import PairExample
 
 from ._text import read_text
@@ -51,7 +51,7 @@ def read_pair_tsv(
                 label = row[2].strip() if len(row) == 3 else None
                 problem = None if label is None else closed_set_problem(label, task, labels)
                 if problem:
-                    raise DataFormatError(f"{path}:{line}: {problem}")
+                    raise DataFormatError(path, line, problem)
                 examples.append(
                     PairExample(
                         id=f"{task}.{split}.{language}.{len(examples)}",
@@ -63,9 +63,7 @@ def read_pair_tsv(
                 )
                 continue
             got = "an empty line" if not row else str(len(row))
-            raise DataFormatError(
-                f"{path}:{line}: expected {expected_fields} tab-separated fields {FIELDS}, got {got}"
-            )
+            raise DataFormatError(path, line, f"expected {expected_fields} tab-separated fields {FIELDS}, got {got}")
     except csv.Error as err:
-        raise DataFormatError(f"{path}:{reader.line_num}: malformed quoting ({err}); expected {FIELDS}") from None
+        raise DataFormatError(path, reader.line_num, f"malformed quoting ({err}); expected {FIELDS}") from None
     return examples

@@ -46,5 +46,5 @@ def read_squad_json(path: Path, *, language: str, root: Path | None = None) -> l
                 )
             )
     if not examples:
-        raise DataFormatError(f"{path}: holds no questions; expected SQuAD v1.1 form {SQUAD_SHAPE}")
+        raise DataFormatError(path, None, f"holds no questions; expected SQuAD v1.1 form {SQUAD_SHAPE}")
     return examples

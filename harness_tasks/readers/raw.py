@@ -1,93 +1,96 @@
-"""The benchmark's raw download layout (google-research/xtreme ``scripts/download_data.sh`` output): where
-each task, language and split lives, and which reader reads it.
+"""The benchmark's raw download layout (google-research/xtreme ``scripts/download_data.sh`` output), read
+from what each task declares: ``raw[split]`` path templates relative to the layout root (``{lang}`` the
+language code, ``{name}`` its declared ``language_names`` entry), read by its family's reader.
 
-``RAW_FILES[dataset][split]`` lists path templates relative to the layout root (``{lang}`` is the XTREME
-language code); the first one that exists is read. Two TyDiQA names are listed because the benchmark's
-preprocessing renamed its files between releases (``tydiqa.en.train.json`` -> ``tydiqa.goldp.en.train.json``).
-"squad" is not an XTREME task but the English training data of XQuAD and MLQA.
+For one-file families the templates are alternatives and the first that exists is read (TyDiQA's files
+were renamed between releases: ``tydiqa.en.train.json`` -> ``tydiqa.goldp.en.train.json``). BUCC and
+Tatoeba keep readers of their own, because a split there is several files (see bucc.py, tatoeba.py).
+A new family is one entry in ``RAW_READERS``; a new task or language in a family is its declaration.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from evaluators.benchmark import PANX_LABELS, PAWSX_LABELS, UPOS_LABELS, XNLI_LABELS
-
-from .bucc import read_bucc
 from ._text import present
+from .bucc import read_bucc
+from .data_spec import DataSpec
 from .errors import MissingDataError
 from .pairs import read_pair_tsv
 from .qa import read_squad_json
 from .tagging import read_tagged_tsv
-from .tatoeba import read_tatoeba
-
-_TYDIQA_TRAIN = "tydiqa/tydiqa-goldp-v1.1-train"
-_TYDIQA_DEV = "tydiqa/tydiqa-goldp-v1.1-dev"
-
-RAW_FILES: dict[str, dict[str, tuple[str, ...]]] = {
-    "xnli": {
-        "train": ("xnli/train-en.tsv",),  # MNLI train (English only), as the benchmark ships it
-        "dev": ("xnli/dev-{lang}.tsv",),
-        "test": ("xnli/test-{lang}.tsv",),
-    },
-    "pawsx": {split: (f"pawsx/{split}-{{lang}}.tsv",) for split in ("train", "dev", "test")},
-    "udpos": {split: (f"udpos/{split}-{{lang}}.tsv",) for split in ("train", "dev", "test")},
-    "panx": {split: (f"panx/{split}-{{lang}}.tsv",) for split in ("train", "dev", "test")},
-    "squad": {"train": ("squad/train-v1.1.json",), "dev": ("squad/dev-v1.1.json",)},
-    "xquad": {"test": ("xquad/xquad.{lang}.json",)},
-    "mlqa": {
-        split: (f"mlqa/MLQA_V1/{split}/{split}-context-{{lang}}-question-{{lang}}.json",)
-        for split in ("dev", "test")
-    },
-    "tydiqa": {
-        "train": (f"{_TYDIQA_TRAIN}/tydiqa.{{lang}}.train.json", f"{_TYDIQA_TRAIN}/tydiqa.goldp.{{lang}}.train.json"),
-        # XTREME's TyDiQA-GoldP "test" is the official GoldP dev set.
-        "test": (f"{_TYDIQA_DEV}/tydiqa.{{lang}}.dev.json", f"{_TYDIQA_DEV}/tydiqa.goldp.{{lang}}.dev.json"),
-    },
-    "bucc2018": {
-        split: (f"bucc2018/{{lang}}-en.{split}.{{lang}}", f"bucc2018/{{lang}}-en.{split}.en")
-        for split in ("dev", "test")
-    },
-    "tatoeba": {"test": ("tatoeba/tatoeba.{iso3}-eng.{iso3} (or tatoeba/{lang}-en.{lang})",)},
-}
-
-PAIR_LABELS = {"xnli": XNLI_LABELS, "pawsx": PAWSX_LABELS}
-TAG_LABELS = {"udpos": UPOS_LABELS, "panx": PANX_LABELS}
+from .tatoeba import read_sentence_pairs
+from .answer_retrieval import read_raw_answer_retrieval
+from .entity_retrieval import read_raw_entity_retrieval
+from .multiple_choice import read_raw_multiple_choice
 
 
-def resolve(root: Path, dataset: str, language: str, split: str) -> Path:
-    """The existing file for (dataset, language, split) under ``root``; MissingDataError naming the layout if none."""
-    templates = RAW_FILES[dataset][split]
-    candidates = [root / t.format(lang=language) for t in templates]
+def locate(root: Path, spec: DataSpec, language: str, split: str) -> Path:
+    """The first existing file of ``spec.raw[split]`` under ``root``; MissingDataError naming the layout if none."""
+    templates = [spec.fill(t, language) for t in spec.raw[split]]
+    candidates = [root / t for t in templates]
     for path in candidates:
         if present(path, root):  # a link or a pipe is found here and then refused by the reader
             return path
-    expected = " or ".join(t.format(lang=language) for t in templates)
     raise MissingDataError(
-        f"{candidates[0]}: no such file; expected the XTREME raw download layout: {expected} under {root}"
+        candidates[0], None,
+        f"no such file; expected the XTREME raw download layout: {' or '.join(templates)} under {root}",
     )
 
 
-def read_raw(root: Path, dataset: str, language: str, split: str):
+def _unlabelled_ok(spec: DataSpec, split: str) -> bool:
+    return split == "test" and spec.unlabelled_test
+
+
+def _pairs(root: Path, spec: DataSpec, language: str, split: str):
+    return read_pair_tsv(locate(root, spec, language, split), task=spec.name, language=language, split=split,
+                         labels=spec.labels, allow_unlabelled=_unlabelled_ok(spec, split), root=root)
+
+
+def _tags(root: Path, spec: DataSpec, language: str, split: str):
+    return read_tagged_tsv(locate(root, spec, language, split), task=spec.name, language=language, split=split,
+                           labels=spec.labels, allow_unlabelled=_unlabelled_ok(spec, split),
+                           strip_language_prefix=spec.token_language_prefix, root=root)
+
+
+def _questions(root: Path, spec: DataSpec, language: str, split: str):
+    return read_squad_json(locate(root, spec, language, split), language=language, root=root)
+
+
+# family -> reader(root, spec, language, split): the records of one split of one language.
+RAW_READERS: dict[str, Callable] = {
+    "pair_classification": _pairs,
+    "tagging": _tags,
+    "span_qa": _questions,
+    "bitext_mining": read_bucc,
+    "sentence_retrieval": read_sentence_pairs,
+    "multiple_choice": read_raw_multiple_choice,
+    "entity_retrieval": read_raw_entity_retrieval,
+    "answer_retrieval": read_raw_answer_retrieval,
+}
+
+
+def read_raw(root: Path, spec: DataSpec, language: str, split: str):
     """Read one split of one language from a raw-layout folder: a list of records, or a BitextCorpus /
-    ParallelSentences for bucc2018 / tatoeba. Only test files may lack labels."""
+    ParallelSentences for the retrieval families. Only test files may lack labels."""
     root = Path(root)
     if not root.is_dir():  # root itself may be a link (the user's choice); nothing below it may be
-        raise MissingDataError(f"{root}: no such folder; expected a folder in the XTREME raw download layout")
-    if dataset == "bucc2018":
-        return read_bucc(root, language=language, split=split)
-    if dataset == "tatoeba":
-        return read_tatoeba(root, language=language)
-    path = resolve(root, dataset, language, split)
-    unlabelled_ok = split == "test"
-    if dataset in PAIR_LABELS:
-        return read_pair_tsv(
-            path, task=dataset, language=language, split=split,
-            labels=PAIR_LABELS[dataset], allow_unlabelled=unlabelled_ok, root=root,
-        )
-    if dataset in TAG_LABELS:
-        return read_tagged_tsv(
-            path, task=dataset, language=language, split=split, labels=TAG_LABELS[dataset],
-            allow_unlabelled=unlabelled_ok, strip_language_prefix=dataset == "panx", root=root,
-        )
-    return read_squad_json(path, language=language, root=root)
+        raise MissingDataError(root, None, "no such folder; expected a folder in the XTREME raw download layout")
+    if spec.family not in RAW_READERS:
+        raise ValueError(f"{spec.name}: no raw-layout reader for family {spec.family!r}; "
+                         f"add one to RAW_READERS in {__name__} (readers exist for {', '.join(RAW_READERS)})")
+    return RAW_READERS[spec.family](root, spec, language, split)
+
+
+def resolve(root: Path, dataset: str, language: str, split: str) -> Path:
+    """Transitional (issue 9), for training/recipe.py until it calls ``harness_tasks.readers.training_file``:
+    the file of a task's split, or else of the English training data of a task or head by that name."""
+    from evaluators import tasks as declared
+
+    from .data_spec import DataSpec, training_data
+
+    task = declared.TASKS.get(dataset)
+    if task is not None and split in task.raw:
+        return locate(Path(root), DataSpec.of_task(task), language, split)
+    return locate(Path(root), DataSpec.of_training(training_data(dataset)), language, split)

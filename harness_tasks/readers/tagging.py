@@ -4,8 +4,9 @@ Format: one word a line, ``token<TAB>tag``; one or more blank lines end a senten
 files hold the token alone on its line (no tab); such a sentence gets ``tags=None``. A sentence mixing
 tagged and untagged lines is an error. Tokens are kept exactly (no stripping besides the line end).
 
-PAN-X as distributed prefixes every token with its language, ``en:Berlin``; the benchmark's
-preprocessing strips everything up to the first colon. We strip the prefix only when it is this file's
+PAN-X as distributed prefixes every token with its language, ``en:Berlin`` (its declaration says so:
+``TaskSpec.token_language_prefix``); the benchmark's preprocessing strips everything up to the first
+colon. We strip the prefix only when it is this file's
 language code followed by a colon, so files that are already stripped read the same and tokens such as
 ``12:30`` stay intact.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evaluators.submission_files import closed_set_problem
+from evaluators.text_input import closed_set_problem
 from harness_tasks.records import TaggedSentence
 
 from ._text import read_lines
@@ -49,7 +50,7 @@ def read_tagged_tsv(
         labelled = [t is not None for t in tags]
         if any(labelled) and not all(labelled):
             raise DataFormatError(
-                f"{path}:{start_line}: sentence mixes token<TAB>tag lines and token-only lines;"
+                path, start_line, "sentence mixes token<TAB>tag lines and token-only lines;"
                 " expected every line of a sentence to have a tag, or none (unlabelled test data)"
             )
         sentences.append(
@@ -72,19 +73,19 @@ def read_tagged_tsv(
         fields = line.split("\t")
         if len(fields) == 1:
             if not allow_unlabelled:
-                raise DataFormatError(f"{path}:{number}: no tab in the line; expected token<TAB>tag")
+                raise DataFormatError(path, number, "no tab in the line; expected token<TAB>tag")
             token, tag = fields[0], None
         elif len(fields) == 2:
             token, tag = fields[0], fields[1].strip()
             problem = closed_set_problem(tag, task, labels, kind="tag")
             if problem:
-                raise DataFormatError(f"{path}:{number}: {problem}")
+                raise DataFormatError(path, number, problem)
         else:
-            raise DataFormatError(f"{path}:{number}: expected 2 tab-separated fields (token, tag), got {len(fields)}")
+            raise DataFormatError(path, number, f"expected 2 tab-separated fields (token, tag), got {len(fields)}")
         if strip_language_prefix and token.startswith(prefix) and len(token) > len(prefix):
             token = token[len(prefix):]
         if not token:
-            raise DataFormatError(f"{path}:{number}: empty token; expected token<TAB>tag")
+            raise DataFormatError(path, number, "empty token; expected token<TAB>tag")
         tokens.append(token)
         tags.append(tag)
     flush()

@@ -1,4 +1,4 @@
-"""Write the bundled synthetic sample of every XTREME task, in the benchmark's raw download layout.
+"""Write the bundled synthetic sample of every XTREME and XTREME-R task, in the benchmark's raw download layout.
 
     python harness_tasks/sample_data/make_sample_data.py [OUTPUT_DIR]   (default: this script's folder)
 
@@ -8,14 +8,19 @@ their labels (unlike the real download) so that the sample can be scored end to 
 
 Labels follow consistent surface patterns so a tiny model can learn them in a demo:
 XNLI: the hypothesis template decides the label; PAWS-X: role swap = 0, rephrasing = 1;
-UD-POS and PAN-X: fixed tag sequences per template; QA: answers are slot fillers of the context template.
+UD-POS and PAN-X: fixed tag sequences per template; QA: answers are slot fillers of the context template;
+XCOPA/COPA: the right choice is the other half of the premise's (cause, effect) event; SocialIQA: one right
+answer per template; Mewsli-X: a mention's entity description starts with its name (and its spellings in
+the sample's languages); LAReQA: the answer sentence holds the question's slot filler.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -24,39 +29,62 @@ OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().paren
 # ----------------------------------------------------------------------------------------------- lexicon
 # Invented people, real city names, invented organisations. Columns per language.
 PEOPLE = [
-    {"en": "Anna Berger", "de": "Anna Berger", "fr": "Anna Berger", "fi": "Anna Berger", "zh": "安娜·贝格尔", "ru": "Анна Бергер"},
-    {"en": "Lena Vogt", "de": "Lena Vogt", "fr": "Lena Vogt", "fi": "Lena Vogt", "zh": "莉娜·福格特", "ru": "Лена Фогт"},
-    {"en": "Maria Holm", "de": "Maria Holm", "fr": "Maria Holm", "fi": "Maria Holm", "zh": "玛丽亚·霍尔姆", "ru": "Мария Хольм"},
-    {"en": "Clara Wendt", "de": "Clara Wendt", "fr": "Clara Wendt", "fi": "Clara Wendt", "zh": "克拉拉·文特", "ru": "Клара Вендт"},
-    {"en": "Eva Lind", "de": "Eva Lind", "fr": "Eva Lind", "fi": "Eva Lind", "zh": "伊娃·林德", "ru": "Ева Линд"},
-    {"en": "Nora Falk", "de": "Nora Falk", "fr": "Nora Falk", "fi": "Nora Falk", "zh": "诺拉·法尔克", "ru": "Нора Фальк"},
-    {"en": "Ida Kramer", "de": "Ida Kramer", "fr": "Ida Kramer", "fi": "Ida Kramer", "zh": "伊达·克拉默", "ru": "Ида Крамер"},
-    {"en": "Rosa Brandt", "de": "Rosa Brandt", "fr": "Rosa Brandt", "fi": "Rosa Brandt", "zh": "罗莎·布兰特", "ru": "Роза Брандт"},
+    {"en": "Anna Berger", "de": "Anna Berger", "fr": "Anna Berger", "fi": "Anna Berger", "zh": "安娜·贝格尔", "ru": "Анна Бергер",
+     "uk": "Анна Бергер", "pl": "Anna Berger", "ro": "Anna Berger", "ar": "آنا برغر", "ja": "アンナ・ベルガー"},
+    {"en": "Lena Vogt", "de": "Lena Vogt", "fr": "Lena Vogt", "fi": "Lena Vogt", "zh": "莉娜·福格特", "ru": "Лена Фогт",
+     "uk": "Лена Фогт", "pl": "Lena Vogt", "ro": "Lena Vogt", "ar": "لينا فوغت", "ja": "レナ・フォークト"},
+    {"en": "Maria Holm", "de": "Maria Holm", "fr": "Maria Holm", "fi": "Maria Holm", "zh": "玛丽亚·霍尔姆", "ru": "Мария Хольм",
+     "uk": "Марія Гольм", "pl": "Maria Holm", "ro": "Maria Holm", "ar": "ماريا هولم", "ja": "マリア・ホルム"},
+    {"en": "Clara Wendt", "de": "Clara Wendt", "fr": "Clara Wendt", "fi": "Clara Wendt", "zh": "克拉拉·文特", "ru": "Клара Вендт",
+     "uk": "Клара Вендт", "pl": "Klara Wendt", "ro": "Clara Wendt", "ar": "كلارا فنت", "ja": "クララ・ヴェント"},
+    {"en": "Eva Lind", "de": "Eva Lind", "fr": "Eva Lind", "fi": "Eva Lind", "zh": "伊娃·林德", "ru": "Ева Линд",
+     "uk": "Єва Лінд", "pl": "Ewa Lind", "ro": "Eva Lind", "ar": "إيفا ليند", "ja": "エヴァ・リンド"},
+    {"en": "Nora Falk", "de": "Nora Falk", "fr": "Nora Falk", "fi": "Nora Falk", "zh": "诺拉·法尔克", "ru": "Нора Фальк",
+     "uk": "Нора Фальк", "pl": "Nora Falk", "ro": "Nora Falk", "ar": "نورا فالك", "ja": "ノラ・ファルク"},
+    {"en": "Ida Kramer", "de": "Ida Kramer", "fr": "Ida Kramer", "fi": "Ida Kramer", "zh": "伊达·克拉默", "ru": "Ида Крамер",
+     "uk": "Іда Крамер", "pl": "Ida Kramer", "ro": "Ida Kramer", "ar": "إيدا كرامر", "ja": "イダ・クラマー"},
+    {"en": "Rosa Brandt", "de": "Rosa Brandt", "fr": "Rosa Brandt", "fi": "Rosa Brandt", "zh": "罗莎·布兰特", "ru": "Роза Брандт",
+     "uk": "Роза Брандт", "pl": "Róża Brandt", "ro": "Rosa Brandt", "ar": "روزا براندت", "ja": "ローザ・ブラント"},
 ]
 CITIES = [
-    {"en": "Vienna", "de": "Wien", "fr": "Vienne", "fi": "Wien", "zh": "维也纳", "ru": "Вена"},
-    {"en": "Prague", "de": "Prag", "fr": "Prague", "fi": "Praha", "zh": "布拉格", "ru": "Прага"},
-    {"en": "Lisbon", "de": "Lissabon", "fr": "Lisbonne", "fi": "Lissabon", "zh": "里斯本", "ru": "Лиссабон"},
-    {"en": "Oslo", "de": "Oslo", "fr": "Oslo", "fi": "Oslo", "zh": "奥斯陆", "ru": "Осло"},
-    {"en": "Madrid", "de": "Madrid", "fr": "Madrid", "fi": "Madrid", "zh": "马德里", "ru": "Мадрид"},
-    {"en": "Dublin", "de": "Dublin", "fr": "Dublin", "fi": "Dublin", "zh": "都柏林", "ru": "Дублин"},
+    {"en": "Vienna", "de": "Wien", "fr": "Vienne", "fi": "Wien", "zh": "维也纳", "ru": "Вена",
+     "uk": "Відень", "pl": "Wiedeń", "ro": "Viena", "ar": "فيينا", "ja": "ウィーン"},
+    {"en": "Prague", "de": "Prag", "fr": "Prague", "fi": "Praha", "zh": "布拉格", "ru": "Прага",
+     "uk": "Прага", "pl": "Praga", "ro": "Praga", "ar": "براغ", "ja": "プラハ"},
+    {"en": "Lisbon", "de": "Lissabon", "fr": "Lisbonne", "fi": "Lissabon", "zh": "里斯本", "ru": "Лиссабон",
+     "uk": "Лісабон", "pl": "Lizbona", "ro": "Lisabona", "ar": "لشبونة", "ja": "リスボン"},
+    {"en": "Oslo", "de": "Oslo", "fr": "Oslo", "fi": "Oslo", "zh": "奥斯陆", "ru": "Осло",
+     "uk": "Осло", "pl": "Oslo", "ro": "Oslo", "ar": "أوسلو", "ja": "オスロ"},
+    {"en": "Madrid", "de": "Madrid", "fr": "Madrid", "fi": "Madrid", "zh": "马德里", "ru": "Мадрид",
+     "uk": "Мадрид", "pl": "Madryt", "ro": "Madrid", "ar": "مدريد", "ja": "マドリード"},
+    {"en": "Dublin", "de": "Dublin", "fr": "Dublin", "fi": "Dublin", "zh": "都柏林", "ru": "Дублин",
+     "uk": "Дублін", "pl": "Dublin", "ro": "Dublin", "ar": "دبلن", "ja": "ダブリン"},
 ]
 ORGS = [
-    {"en": "Northwind Bank", "de": "Nordwind Bank", "fi": "Nordwind Bank", "zh": "北风银行", "ru": "Нордвинд"},
-    {"en": "Bluefield Motors", "de": "Blaufeld Motoren", "fi": "Bluefield Motors", "zh": "蓝田汽车", "ru": "Блюфилд"},
-    {"en": "Silverline Press", "de": "Silberlinie Verlag", "fi": "Silverline Press", "zh": "银线出版社", "ru": "Сильверлайн"},
-    {"en": "Greenhill Foods", "de": "Grünhügel Lebensmittel", "fi": "Greenhill Foods", "zh": "绿山食品", "ru": "Гринхилл"},
+    {"en": "Northwind Bank", "de": "Nordwind Bank", "fi": "Nordwind Bank", "zh": "北风银行", "ru": "Нордвинд",
+     "pl": "Bank Northwind", "ro": "Banca Northwind", "ar": "بنك نورثويند", "ja": "ノースウィンド銀行"},
+    {"en": "Bluefield Motors", "de": "Blaufeld Motoren", "fi": "Bluefield Motors", "zh": "蓝田汽车", "ru": "Блюфилд",
+     "pl": "Bluefield Motors", "ro": "Bluefield Motors", "ar": "بلوفيلد موتورز", "ja": "ブルーフィールド自動車"},
+    {"en": "Silverline Press", "de": "Silberlinie Verlag", "fi": "Silverline Press", "zh": "银线出版社", "ru": "Сильверлайн",
+     "pl": "Wydawnictwo Silverline", "ro": "Editura Silverline", "ar": "دار سيلفرلاين للنشر", "ja": "シルバーライン出版"},
+    {"en": "Greenhill Foods", "de": "Grünhügel Lebensmittel", "fi": "Greenhill Foods", "zh": "绿山食品", "ru": "Гринхилл",
+     "pl": "Greenhill Foods", "ro": "Greenhill Alimente", "ar": "غرينهيل للأغذية", "ja": "グリーンヒル食品"},
 ]
 JOBS = [
-    {"en": "engineer", "de": "Ingenieurin", "fi": "insinööri", "zh": "工程师", "ru": "инженер"},
-    {"en": "designer", "de": "Designerin", "fi": "suunnittelija", "zh": "设计师", "ru": "дизайнер"},
-    {"en": "translator", "de": "Übersetzerin", "fi": "kääntäjä", "zh": "翻译", "ru": "переводчик"},
+    {"en": "engineer", "de": "Ingenieurin", "fi": "insinööri", "zh": "工程师", "ru": "инженер", "ro": "inginer"},
+    {"en": "designer", "de": "Designerin", "fi": "suunnittelija", "zh": "设计师", "ru": "дизайнер", "ro": "designer"},
+    {"en": "translator", "de": "Übersetzerin", "fi": "kääntäjä", "zh": "翻译", "ru": "переводчик", "ro": "traducător"},
 ]
 
 SAMPLE_LANGS = ("en", "de", "zh")  # pair, tagging, XQuAD and MLQA languages of the sample
 TYDIQA_LANGS = ("en", "fi", "ru")
 BUCC_LANGS = ("de", "fr", "zh")
-TATOEBA_SAMPLE = {"de": "deu", "fr": "fra", "zh": "cmn"}
+TATOEBA_SAMPLE = {"de": "deu", "fr": "fra", "zh": "cmn", "uk": "ukr"}
+# One language XTREME-R adds to each extended task (UD-POS, PAN-X, XQuAD; Tatoeba: uk above).
+UDPOS_R_LANGS, PANX_R_LANGS, XQUAD_R_LANGS = ("uk",), ("pl",), ("ro",)
+XCOPA_LANGS = ("th", "tr", "zh")  # XTREME-R's new tasks
+MEWSLIX_LANGS = ("ar", "de", "ja")
+LAREQA_LANGS = ("en", "de", "ru", "zh")
 
 
 def rng(name: str) -> random.Random:
@@ -168,6 +196,7 @@ POS_SLOTS = {
     "en": {"adj": ["small", "old", "happy"], "noun": ["dog", "teacher", "neighbour", "baker"], "verb": ["sees", "follows", "calls"]},
     "de": {"adj": ["kleine", "alte", "fröhliche"], "noun": ["Hund", "Lehrer", "Nachbar", "Bäcker"], "verb": ["sieht", "sucht", "ruft"]},
     "zh": {"adj": ["小", "老", "快乐"], "noun": ["狗", "老师", "邻居", "面包师"], "verb": ["看见", "找到", "叫"]},
+    "uk": {"adj": ["малий", "старий", "веселий"], "noun": ["пес", "учитель", "сусід", "пекар"], "verb": ["бачить", "шукає", "кличе"]},
 }
 POS_TEMPLATES = {  # lists of (token or {slot}, tag)
     "en": [
@@ -187,6 +216,12 @@ POS_TEMPLATES = {  # lists of (token or {slot}, tag)
         [("{person}", "PROPN"), ("住", "VERB"), ("在", "ADP"), ("{city}", "PROPN"), ("。", "PUNCT")],
         [("她", "PRON"), ("很快", "ADV"), ("读", "VERB"), ("了", "AUX"), ("两", "NUM"), ("本", "NOUN"), ("书", "NOUN"), ("。", "PUNCT")],
         [("哦", "INTJ"), ("，", "PUNCT"), ("这个", "DET"), ("{noun}", "NOUN"), ("不", "ADV"), ("老", "ADJ"), ("！", "PUNCT")],
+    ],
+    "uk": [
+        [("{adj}", "ADJ"), ("{noun}", "NOUN"), ("{verb}", "VERB"), ("{noun2}", "NOUN"), (".", "PUNCT")],
+        [("{first}", "PROPN"), ("{last}", "PROPN"), ("живе", "VERB"), ("у", "ADP"), ("{city}", "PROPN"), (".", "PUNCT")],
+        [("Вона", "PRON"), ("швидко", "ADV"), ("читає", "VERB"), ("дві", "NUM"), ("книжки", "NOUN"), ("і", "CCONJ"), ("усміхається", "VERB"), (".", "PUNCT")],
+        [("О", "INTJ"), (",", "PUNCT"), ("цей", "DET"), ("{noun}", "NOUN"), ("не", "PART"), ("старий", "ADJ"), ("!", "PUNCT")],
     ],
 }
 
@@ -214,6 +249,9 @@ def make_udpos() -> None:
     for lang in SAMPLE_LANGS:
         write(f"udpos/dev-{lang}.tsv", tagged_text(pos_sentences(lang, 12, f"udpos-dev-{lang}")))
         write(f"udpos/test-{lang}.tsv", tagged_text(pos_sentences(lang, 16, f"udpos-test-{lang}")))
+    for lang in UDPOS_R_LANGS:
+        write(f"udpos/dev-{lang}.tsv", tagged_text(pos_sentences(lang, 12, f"udpos-dev-{lang}")))
+        write(f"udpos/test-{lang}.tsv", tagged_text(pos_sentences(lang, 16, f"udpos-test-{lang}")))
 
 
 # --------------------------------------------------------------------------------------------- PAN-X
@@ -224,6 +262,8 @@ NER_TEMPLATES = {  # {per} / {loc} / {org} expand to B-/I- tagged tokens
            ["{org}", "eröffnete", "ein", "Büro", "in", "{loc}", "."], ["Das", "Wetter", "war", "heute", "warm", "."]],
     "zh": [["{per}", "住在", "{loc}", "。"], ["{per}", "在", "{org}", "工作", "。"],
            ["{org}", "在", "{loc}", "开设", "了", "办事处", "。"], ["今天", "天气", "很", "暖和", "。"]],
+    "pl": [["{per}", "mieszka", "w", "{loc}", "."], ["{per}", "pracuje", "w", "{org}", "."],
+           ["{org}", "otworzył", "biuro", "w", "{loc}", "."], ["Pogoda", "była", "dziś", "ciepła", "."]],
 }
 
 
@@ -251,6 +291,9 @@ def make_panx() -> None:
     for lang in SAMPLE_LANGS:
         write(f"panx/dev-{lang}.tsv", tagged_text(ner_sentences(lang, 12, f"panx-dev-{lang}"), f"{lang}:"))
         write(f"panx/test-{lang}.tsv", tagged_text(ner_sentences(lang, 16, f"panx-test-{lang}"), f"{lang}:"))
+    for lang in PANX_R_LANGS:
+        write(f"panx/dev-{lang}.tsv", tagged_text(ner_sentences(lang, 12, f"panx-dev-{lang}"), f"{lang}:"))
+        write(f"panx/test-{lang}.tsv", tagged_text(ner_sentences(lang, 16, f"panx-test-{lang}"), f"{lang}:"))
 
 
 # ------------------------------------------------------------------------------------------------ QA
@@ -267,6 +310,9 @@ QA = {  # context template, [(question template, answer slot)]
            [("Minä vuonna {p} syntyi?", "y"), ("Missä kaupungissa {p} asuu?", "c"), ("Missä yrityksessä {p} työskentelee?", "o")]),
     "ru": ("{p} родилась в {y} году. Она живёт в городе {c} и работает в компании {o}.",
            [("В каком году родилась {p}?", "y"), ("В каком городе живёт {p}?", "c"), ("В какой компании работает {p}?", "o")]),
+    "ro": ("{p} s-a născut la {c} în {y}. După studiile de muzică, {p} a intrat la {o} ca {j}. {p} locuiește și acum la {c}.",
+           [("Unde s-a născut {p}?", "c"), ("În ce an s-a născut {p}?", "y"),
+            ("La ce companie a intrat {p}?", "o"), ("Ce meserie are {p} la {o}?", "j")]),
 }
 
 
@@ -299,6 +345,8 @@ def make_qa() -> None:
         for split in ("dev", "test"):
             write_json(f"mlqa/MLQA_V1/{split}/{split}-context-{lang}-question-{lang}.json",
                        squad_file(lang, 3 if split == "dev" else 4, f"mlqa-{split}-{lang}", f"mlqa-{split}-{lang}"))
+    for lang in XQUAD_R_LANGS:
+        write_json(f"xquad/xquad.{lang}.json", squad_file(lang, 4, f"xquad-{lang}", f"xquad-{lang}"))
     write_json("tydiqa/tydiqa-goldp-v1.1-train/tydiqa.en.train.json", squad_file("en", 20, "tydiqa-train", "english"))
     for lang in TYDIQA_LANGS:
         write_json(f"tydiqa/tydiqa-goldp-v1.1-dev/tydiqa.{lang}.dev.json",
@@ -315,6 +363,8 @@ PARALLEL = {
            "{p} a déménagé de {c} à {d}.", "{p} a rencontré {b} à la gare de {c}."],
     "zh": ["{p}住在{c}。", "{p}在{c}买了一辆红色的汽车。", "{p}给{b}寄了一封信。",
            "{p}从{c}搬到了{d}。", "{p}在{c}的火车站遇见了{b}。"],
+    "uk": ["{p} живе в місті {c}.", "{p} купила червоне авто в місті {c}.", "{p} надіслала листа, якого чекала {b}.",
+           "{p} переїхала з міста {c} до міста {d}.", "{p} зустріла {b} на вокзалі в місті {c}."],
 }
 
 
@@ -372,10 +422,264 @@ def make_tatoeba() -> None:
         write(f"labels/tatoeba/test-{lang}.tsv", "".join(f"{english_in_pair_order.index(e)}\n" for e in english_sorted))
 
 
-# ------------------------------------------------------------------------------------------ gold labels
-TEST_LANGUAGES = {"xnli": SAMPLE_LANGS, "pawsx": SAMPLE_LANGS, "udpos": SAMPLE_LANGS, "panx": SAMPLE_LANGS,
-                  "xquad": SAMPLE_LANGS, "mlqa": SAMPLE_LANGS, "tydiqa": TYDIQA_LANGS, "bucc2018": BUCC_LANGS}
+# ------------------------------------------------------------------------------ XTREME-R: XCOPA, COPA, SocialIQA
+# (cause, effect) events; {p} is a person. A premise asks for its effect (or cause); the wrong choice is
+# another event's effect (cause), so the right one is the event's other half, in every language.
+COPA_EVENTS = {
+    "en": [("{p} was hungry.", "{p} ate some bread."), ("{p} was tired.", "{p} went to bed early."),
+           ("It started to rain.", "{p} opened an umbrella."), ("{p} dropped the glass.", "The glass broke."),
+           ("{p} ran for an hour.", "{p} was thirsty."), ("The room was dark.", "{p} turned on the light.")],
+    "zh": [("{p}饿了。", "{p}吃了一些面包。"), ("{p}累了。", "{p}很早就睡觉了。"), ("开始下雨了。", "{p}打开了雨伞。"),
+           ("{p}把杯子掉在地上。", "杯子碎了。"), ("{p}跑了一个小时。", "{p}口渴了。"), ("房间里很黑。", "{p}打开了灯。")],
+    "th": [("{p}หิว", "{p}กินขนมปัง"), ("{p}เหนื่อย", "{p}เข้านอนเร็ว"), ("ฝนเริ่มตก", "{p}กางร่ม"),
+           ("{p}ทำแก้วตก", "แก้วแตก"), ("{p}วิ่งหนึ่งชั่วโมง", "{p}กระหายน้ำ"), ("ห้องมืด", "{p}เปิดไฟ")],
+    "tr": [("{p} acıkmıştı.", "{p} biraz ekmek yedi."), ("{p} yorgundu.", "{p} erkenden yattı."),
+           ("Yağmur yağmaya başladı.", "{p} şemsiyesini açtı."), ("{p} bardağı düşürdü.", "Bardak kırıldı."),
+           ("{p} bir saat koştu.", "{p} susadı."), ("Oda karanlıktı.", "{p} ışığı açtı.")],
+}
+COPA_NAMES = {"en": [p["en"] for p in PEOPLE], "zh": [p["zh"] for p in PEOPLE],
+              "th": ["สมชาย", "มาลี", "วิชัย", "สุดา"], "tr": ["Ayşe", "Mehmet", "Elif", "Can"]}
 
+SIQA = [  # (context, question, right answer, wrong answers); {a} and {b} are people
+    ("{a} gave {b} a present.", "How would {b} feel as a result?", "thankful", ("angry", "sleepy")),
+    ("{a} forgot to water the plants.", "What will happen to the plants?", "they will dry out",
+     ("they will sing", "they will grow wings")),
+    ("{a} studied all night for the exam.", "How would {a} feel the next morning?", "tired",
+     ("rested", "bored with music")),
+    ("{a} helped {b} carry boxes to a new flat.", "What will {b} want to do next?", "thank {a}",
+     ("sell the flat", "hide the boxes")),
+    ("{a} won the chess match against {b}.", "How would {a} feel afterwards?", "proud", ("ashamed", "hungry")),
+]
+
+
+def write_jsonl(path: str, rows) -> None:
+    write(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+
+
+def copa_rows(lang: str, count: int, seed: str, xcopa: bool = True) -> list[dict]:
+    """COPA-form rows; ``xcopa`` adds XCOPA's ``changed`` field (SuperGLUE's English COPA has none)."""
+    r = rng(seed)
+    events = COPA_EVENTS[lang]
+    rows = []
+    for i in range(count):
+        k, other = r.sample(range(len(events)), 2)
+        question = r.choice(("cause", "effect"))
+        person = r.choice(COPA_NAMES[lang])
+        cause, effect = events[k]
+        premise, right = (cause, effect) if question == "effect" else (effect, cause)
+        wrong = events[other][1 if question == "effect" else 0]
+        label = r.randrange(2)
+        first, second = (right, wrong) if label == 0 else (wrong, right)
+        row = {"premise": premise.format(p=person), "choice1": first.format(p=person),
+               "choice2": second.format(p=person), "question": question, "idx": i, "label": label}
+        if xcopa:
+            row["changed"] = False
+        rows.append(row)
+    return rows
+
+
+def siqa_rows(count: int, seed: str) -> list[dict]:
+    """SocialIQA v1.4 rows: context, question, answerA-C and the letter of the right one."""
+    r = rng(seed)
+    rows = []
+    for i in range(count):
+        context, question, right, wrong = SIQA[i % len(SIQA)]
+        a, b = (p["en"].split(" ")[0] for p in r.sample(PEOPLE, 2))
+        answers = [right, *wrong]
+        r.shuffle(answers)
+        row = {"context": context.format(a=a, b=b), "question": question.format(a=a, b=b)}
+        row.update({f"answer{letter}": text.format(a=a, b=b) for letter, text in zip("ABC", answers)})
+        row["correct"] = "ABC"[answers.index(right)]
+        rows.append(row)
+    return rows
+
+
+def make_xcopa() -> None:
+    # English COPA as the download script leaves it (train/val-en.jsonl), XCOPA's val and test per language.
+    write_jsonl("xcopa/train-en.jsonl", copa_rows("en", 80, "copa-train", xcopa=False))
+    write_jsonl("xcopa/val-en.jsonl", copa_rows("en", 20, "copa-val", xcopa=False))
+    for lang in XCOPA_LANGS:
+        write_jsonl(f"xcopa/val-{lang}.jsonl", copa_rows(lang, 10, f"xcopa-val-{lang}"))
+        write_jsonl(f"xcopa/test-{lang}.jsonl", copa_rows(lang, 16, f"xcopa-test-{lang}"))
+    write_jsonl("siqa/socialIQa_v1.4_trn.jsonl", siqa_rows(60, "siqa-train"))
+    write_jsonl("siqa/socialIQa_v1.4_dev.jsonl", siqa_rows(15, "siqa-dev"))
+
+
+# ----------------------------------------------------------------------------------------- Mewsli-X
+SENTENCE = re.compile(r"[^\s.。][^.。]*[.。]")  # the sample's sentences end in "." or "。"
+SYLLABLES = ("ka", "lo", "mi", "ren", "ta", "vo", "shi", "dan", "el", "ru", "pa", "ne", "to", "bri", "gal", "mor",
+             "sen", "fi", "ul", "zar")
+MEWSLIX_NEWS = {  # passages of pieces: text, or a slot {per} / {loc} / {org} for a mentioned entity
+    "de": [["{per}", " hielt am Montag in ", "{loc}", " eine Rede. Sie arbeitet seit Jahren für ", "{org}", "."],
+           ["{org}", " eröffnete ein neues Büro in ", "{loc}", ". Geleitet wird es von ", "{per}", "."]],
+    "ja": [["{per}", "は月曜日に", "{loc}", "で講演した。彼女は長年", "{org}", "で働いている。"],
+           ["{org}", "は", "{loc}", "に新しい事務所を開いた。責任者は", "{per}", "である。"]],
+    "ar": [["ألقت ", "{per}", " كلمة في ", "{loc}", " يوم الاثنين. وهي تعمل منذ سنوات في ", "{org}", "."],
+           ["افتتحت ", "{org}", " مكتبا جديدا في ", "{loc}", ". وتتولى ", "{per}", " إدارتها."]],
+}
+WIKIPEDIA_CONTEXTS = [["{e}", " was in the local news on Monday. The report was short."],
+                      ["Yesterday a reporter wrote about ", "{e}", ". Readers liked the article."],
+                      ["Many visitors asked about ", "{e}", " last year."]]
+
+
+def sentence_spans(text: str) -> list[dict]:
+    return [{"start": m.start(), "end": m.end()} for m in SENTENCE.finditer(text)]
+
+
+def compose(pieces: list[str], fill: dict[str, str]) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The passage's text and where each slot's text is in it."""
+    text, where = "", {}
+    for piece in pieces:
+        if piece in fill:
+            where[piece] = (len(text), len(text) + len(fill[piece]))
+            piece = fill[piece]
+        text += piece
+    return text, where
+
+
+def entity_json(qid: str, title: str, description: str) -> dict:
+    return {"entity_id": qid, "title": title, "description": description,
+            "sentence_spans": sentence_spans(description), "description_language": "en",
+            "description_url": f"https://example.org/wiki/{title.replace(' ', '_')}"}
+
+
+def mewslix_entities() -> tuple[list[dict], dict[str, list[str]], list[tuple[str, str]]]:
+    """The candidate set (in file order), the QIDs of the mentioned people/cities/organisations by slot,
+    and (QID, English name) of every entity (for the English training pairs)."""
+    r = rng("mewslix-entities")
+    entities, by_slot, names = [], {"{per}": [], "{loc}": [], "{org}": []}, []
+
+    def add(slot, title, description, mention=None):
+        qid = f"Q{900000001 + len(entities)}"
+        entities.append(entity_json(qid, title, description))
+        names.append((qid, mention or title))
+        if slot:
+            by_slot[slot].append(qid)
+
+    def aliases(row):
+        other = list(dict.fromkeys(row[lang] for lang in MEWSLIX_LANGS if row[lang] != row["en"]))
+        return f" ({'; '.join(other)})" if other else ""
+
+    for person in PEOPLE:
+        job, city, org = r.choice(JOBS)["en"], r.choice(CITIES)["en"], r.choice(ORGS)["en"]
+        add("{per}", person["en"], f"{person['en']}{aliases(person)} is a {job} who lives in {city}. "
+                                   f"She works for {org}.")
+    for city in CITIES:
+        add("{loc}", city["en"], f"{city['en']}{aliases(city)} is a city where several people of this sample live.")
+    for org in ORGS:
+        first, second = (c["en"] for c in r.sample(CITIES, 2))
+        add("{org}", org["en"], f"{org['en']}{aliases(org)} is a company with offices in {first} and {second}.")
+    def word(parts: int) -> str:
+        return "".join(r.choice(SYLLABLES) for _ in range(parts)).capitalize()
+
+    seen = {e["title"] for e in entities}
+    while len(entities) < 300:  # invented distractors: people, villages, rivers, music groups
+        kind, name = r.choice(("person", "village", "river", "band")), word(r.randint(2, 3))
+        title = {"person": f"{name} {word(2)}", "river": f"{name} (river)", "band": f"{name} (band)"}.get(kind, name)
+        if title in seen:
+            continue
+        seen.add(title)
+        mention = title.split(" (")[0]
+        description = {
+            "person": f"{mention} is a {r.choice(JOBS)['en']} from the village of {word(2)}.",
+            "village": f"{name} is a small village on the river {word(2)}.",
+            "river": f"The {name} is a river that flows into Lake {word(2)}.",
+            "band": f"{name} is a music group founded in {r.randint(1960, 2015)}. It has released {r.randint(2, 9)} "
+                    "albums.",
+        }[kind]
+        add(None, title, description, mention)
+    return entities, by_slot, names
+
+
+def news_passages(lang: str, split: str, count: int, by_slot: dict[str, list[str]]):
+    """``count`` passages of ``lang`` as (mentions line, {example id: [gold QID]})."""
+    r = rng(f"mewslix-{split}-{lang}")
+    rows = {"{per}": PEOPLE, "{loc}": CITIES, "{org}": ORGS}
+    lines, labels = [], {}
+    for n in range(count):
+        picks = {slot: r.randrange(len(table)) for slot, table in rows.items()}
+        text, where = compose(MEWSLIX_NEWS[lang][n % 2], {slot: rows[slot][i][lang] for slot, i in picks.items()})
+        context = {"document_title": f"Sample news {n + 1}", "document_url": f"https://example.org/news/{lang}/{split}-{n + 1}",
+                   "document_id": f"news-{lang}-{split}-{n + 1}", "language": lang, "text": text,
+                   "sentence_spans": sentence_spans(text)}
+        mentions = []
+        for slot, (start, end) in sorted(where.items(), key=lambda item: item[1]):
+            example_id = hashlib.md5(f"mewslix-{split}-{lang}-{n}-{slot}".encode()).hexdigest()
+            qid = by_slot[slot][picks[slot]]
+            mentions.append({"example_id": example_id, "mention_span": {"start": start, "end": end, "text": text[start:end]},
+                             "entity_id": qid})
+            labels[example_id] = [qid]
+        lines.append({"context": context, "mentions": mentions})
+    return lines, labels
+
+
+def wikipedia_pairs(split: str, count: int, entities: list[dict], names: list[tuple[str, str]]) -> list[dict]:
+    """English mention-entity pairs: the mentioned entities first, then distractors, each in a short passage."""
+    r = rng(f"mewslix-pairs-{split}")
+    by_id = {e["entity_id"]: e for e in entities}
+    mentioned = sum(len(table) for table in (PEOPLE, CITIES, ORGS))
+    chosen = names[:mentioned] + r.sample(names[mentioned:], count - mentioned) if split == "train" else \
+        r.sample(names, count)
+    pairs = []
+    for i, (qid, name) in enumerate(chosen):
+        text, where = compose(WIKIPEDIA_CONTEXTS[i % len(WIKIPEDIA_CONTEXTS)], {"{e}": name})
+        start, end = where["{e}"]
+        context = {"document_title": name, "document_url": f"https://example.org/wiki/{name.replace(' ', '_')}",
+                   "document_id": f"wiki-{split}-{i + 1}", "language": "en", "text": text,
+                   "sentence_spans": sentence_spans(text)}
+        mention = {"example_id": hashlib.md5(f"wikipedia-{split}-{i}".encode()).hexdigest(),
+                   "mention_span": {"start": start, "end": end, "text": name}, "entity_id": qid}
+        pairs.append({"contextual_mention": {"context": context, "mention": mention}, "entity": by_id[qid]})
+    return pairs
+
+
+def make_mewslix() -> None:
+    entities, by_slot, names = mewslix_entities()
+    order = list(entities)
+    rng("mewslix-candidate-order").shuffle(order)
+    write_jsonl("mewslix/candidate_set_entities.jsonl", order)
+    for lang in MEWSLIX_LANGS:
+        for split, count in (("dev", 4), ("test", 5)):
+            lines, labels = news_passages(lang, split, count, by_slot)
+            write_jsonl(f"mewslix/wikinews_mentions/{split}-{lang}.jsonl", lines)
+            write(f"mewslix/wikinews_labels/{split}-{lang}.json", json.dumps(labels) + "\n")
+    write_jsonl("mewslix/wikipedia_pairs-train.jsonl", wikipedia_pairs("train", 60, entities, names))
+    write_jsonl("mewslix/wikipedia_pairs-dev.jsonl", wikipedia_pairs("dev", 15, entities, names))
+
+
+# ----------------------------------------------------------------------------------- LAReQA (XQuAD-R)
+def xquad_r_file(lang: str, paragraphs: int) -> dict:
+    """XQuAD-R form: the QA templates with sentence breaks; the same draws in every language, so the
+    paragraphs are translations of one another and a question keeps its id across languages."""
+    r = rng("lareqa")
+    template, questions = QA[lang]
+    articles = []
+    for n in range(paragraphs):
+        fill = {"p": r.choice(PEOPLE)[lang], "c": r.choice(CITIES)[lang], "y": str(r.randint(1950, 1999)),
+                "o": r.choice(ORGS)[lang], "j": r.choice(JOBS)[lang]}
+        context = template.format(**fill)
+        breaks = [[span["start"], span["end"]] for span in sentence_spans(context)]
+        qas = [{"answers": [{"answer_start": context.index(fill[slot]), "text": fill[slot]}],
+                "id": hashlib.sha1(f"lareqa-{n}-{slot}".encode()).hexdigest()[:24],
+                "question": question.format(**fill)} for question, slot in questions]
+        paragraph = {"context": context, "qas": qas, "sentence_breaks": breaks,
+                     "sentences": [context[start:end] for start, end in breaks]}
+        if n % 2 == 0:
+            articles.append({"paragraphs": [], "title": f"Sample article {n // 2 + 1}"})
+        articles[-1]["paragraphs"].append(paragraph)
+    return {"data": articles, "version": "1.1"}
+
+
+def make_lareqa() -> None:
+    for lang in LAREQA_LANGS:
+        write_json(f"lareqa/xquad-r/{lang}.json", xquad_r_file(lang, 6))
+
+
+# ------------------------------------------------------------------------------------------ gold labels
+TEST_LANGUAGES = {"xnli": SAMPLE_LANGS, "pawsx": SAMPLE_LANGS, "udpos": SAMPLE_LANGS + UDPOS_R_LANGS,
+                  "panx": SAMPLE_LANGS + PANX_R_LANGS, "xquad": SAMPLE_LANGS + XQUAD_R_LANGS, "mlqa": SAMPLE_LANGS,
+                  "tydiqa": TYDIQA_LANGS, "bucc2018": BUCC_LANGS, "xcopa": XCOPA_LANGS, "mewslix": MEWSLIX_LANGS,
+                  "lareqa": LAREQA_LANGS}
 
 def make_labels() -> None:
     """labels/{task}/test-{lang}.{ext}: the test gold of every task in the leaderboard's layout, so that
@@ -386,14 +690,14 @@ def make_labels() -> None:
     directly: they are what the sorted form's reader reads, and the tests compare that with the aligned form.
     """
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, when not installed
-    from evaluators.benchmark import get_task
+    from evaluators.tasks import get_task
     from harness_tasks.readers import load_split
-    from leaderboards.submission import format_labels
+    from harness_tasks.submission_writer import format_labels
 
     for task, languages in TEST_LANGUAGES.items():
+        spec = get_task(task)
         for lang in languages:
-            records = load_split(task, lang, "test", OUT)
-            write(f"labels/{get_task(task).submission_file(lang)}", format_labels(task, records))
+            write(f"labels/{spec.submission_file(lang)}", format_labels(task, load_split(task, lang, "test", OUT)))
 
 
 def main() -> None:
@@ -404,6 +708,9 @@ def main() -> None:
     make_qa()
     make_bucc()
     make_tatoeba()
+    make_xcopa()
+    make_mewslix()
+    make_lareqa()
     make_labels()
 
 

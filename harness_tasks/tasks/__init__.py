@@ -1,7 +1,8 @@
-"""XTREME as lm-eval tasks: generated YAML (one file per task and language, see generate.py), the task
-classes in xtreme_task.py, and the task manager in manager.py that runs the ``xtreme_<task>`` and
-``xtreme`` groups on whatever languages a data folder holds. ``TASKS_DIR`` is the folder to give lm-eval
-as include_path. selection.py checks a task list before anything loads.
+"""XTREME and XTREME-R as lm-eval tasks: generated YAML (one file per task and language, and the groups of
+each benchmark; see generate.py), the shared task base in xtreme_task.py with one task class per family
+under families/, and the task manager in manager.py that runs the groups on whatever languages a data
+folder holds. ``TASKS_DIR`` is the folder to give lm-eval as include_path. selection.py names the tasks
+and groups and checks a task list before anything loads.
 
 This module stays light (no lm-eval, no torch): the ``xtreme`` command imports it to list tasks.
 """

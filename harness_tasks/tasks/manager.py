@@ -1,4 +1,4 @@
-"""The lm-eval task manager for XTREME: groups run on whatever languages the data holds.
+"""The lm-eval task manager for XTREME and XTREME-R: groups run on whatever languages the data holds.
 
 lm-eval builds every member of a group and then needs documents for each, so on a data folder that lacks
 some languages (the bundled sample holds three per task) ``xtreme_xnli`` would stop at the first absent
@@ -6,18 +6,21 @@ one. ``XtremeTaskManager`` builds the same tasks and groups as lm-eval's ``TaskM
 
 - drops each absent member task (``XtremeTask.absent``: no file for that language or split) from its
   group, logs one line per group naming the absent languages, and records them in the group's results
-  as ``absent_languages`` (``xtreme_<task>``: the language codes; ``xtreme``: task -> codes);
+  as ``absent_languages`` (a task group, ``xtreme_<task>`` or ``xtreme_r_<task>``: the language codes; a
+  benchmark group, ``xtreme`` or ``xtreme_r``: task -> codes);
 - drops a group none of whose members has data the same way, one level up;
 - refuses a single-language task named on its own whose data is missing (asking for it and getting
   nothing would be a silent drop), and a request left with nothing to score;
 - checks the names asked for before building anything (selection.py): an unknown ``xtreme*`` name gets the
-  closest valid one, and a group asked for together with something it holds (``["xtreme_xnli", "xtreme"]``)
-  is refused in one line rather than by lm-eval's duplicate check after every task's data was read.
+  closest valid one, and two names that run a task in common (``["xtreme_xnli", "xtreme"]``) are refused in
+  one line rather than by lm-eval's duplicate check after every task's data was read.
 
 Our groups (``metadata.xtreme_group`` in the generated YAML) average their direct members, unweighted:
-``xtreme_<task>`` its languages, ``xtreme`` its task scores (lm-eval's own groups average every leaf task,
-which for ``xtreme`` would be a mean over all languages of all tasks, not XTREME's mean of task scores).
-Groups have no standard error: the task scores are corpus-level aggregations.
+a task group its languages, a benchmark group its task scores, by the benchmark's rule for its overall
+score (evaluators.benchmarks: XTREME the mean of its task scores, XTREME-R the mean of its category means),
+over the tasks present. lm-eval's own groups average every leaf task, which for ``xtreme`` would be a mean
+over all languages of all tasks. Groups have no standard error: the task scores are corpus-level
+aggregations.
 
 Everything else (lm-eval's own tasks, groups that are not ours) behaves exactly as with lm-eval's class.
 """
@@ -31,12 +34,19 @@ from lm_eval.api.group import Group
 from lm_eval.tasks import TaskManager
 from lm_eval.tasks._factory import TaskFactory
 
+from evaluators.aggregate import overall_of
+from evaluators.benchmarks import get_benchmark
 from harness_tasks.tasks import XtremeTaskError
-from harness_tasks.tasks.selection import is_ours, overlap, unknown_names
+from harness_tasks.tasks.selection import (
+    BENCHMARK_GROUPS,
+    is_ours,
+    layout,
+    overlap,
+    unknown_names,
+)
+from harness_tasks.tasks.selection import PREFIX as TASK_PREFIX
 
 log = logging.getLogger(__name__)
-
-TASK_PREFIX = "xtreme_"
 
 
 def _name(item) -> str:
@@ -60,12 +70,19 @@ def _first_reason(group: Group) -> str | None:
 
 
 def _language_of(name: str) -> str:
-    """'de' from 'xtreme_xnli_de', 'xnli' from 'xtreme_xnli' (names as generate.py writes them)."""
-    return name.rsplit("_", 1)[-1] if name.count("_") >= 2 else name[len(TASK_PREFIX):]
+    """How a group names a member: 'de' for 'xtreme_xnli_de', 'xnli' for 'xtreme_xnli' or 'xtreme_r_xnli'
+    (names as generate.py writes them); another folder's name as it is."""
+    found = layout()
+    if name in found.task_of:
+        return found.task_of[name]
+    if name.startswith(TASK_PREFIX) and name.count("_") >= 2:
+        return name.rsplit("_", 1)[-1]
+    return name
 
 
 class XtremeGroup(Group):
-    """A group that averages its direct members (unweighted) and records the members that had no data."""
+    """A group that averages its direct members (unweighted; a benchmark group by its benchmark's rule) and
+    records the members that had no data."""
 
     @classmethod
     def from_group(cls, group: Group, absent: dict) -> XtremeGroup:
@@ -96,11 +113,20 @@ class XtremeGroup(Group):
         for spec in self.aggregate_metric_list or []:
             for filter_name in spec.filter_list or ["none"]:
                 key = f"{spec.metric},{filter_name}"
-                values = [task_metrics[m][key] for m in members if key in task_metrics[m]]
-                if values:  # the plain mean in member order; NaN (an unlabelled member) stays NaN
-                    metrics[key] = sum(values) / len(values)
+                values = {m: task_metrics[m][key] for m in members if key in task_metrics[m]}
+                if values:  # NaN (an unlabelled member) stays NaN
+                    metrics[key] = self._mean(values)
         metrics["absent_languages"] = self.absent_languages()
         return metrics
+
+    def _mean(self, values: dict[str, float]) -> float:
+        """A task group: the plain mean of its languages, in member order. A benchmark group: its overall
+        score over the tasks present, by the benchmark's rule (``Benchmark.overall_rule``)."""
+        found = layout()
+        if self.name in BENCHMARK_GROUPS:
+            return overall_of(get_benchmark(found.benchmark_of[self.name]),
+                                      {found.task_of[member]: value for member, value in values.items()})
+        return sum(values.values()) / len(values)
 
 
 class _XtremeTaskFactory(TaskFactory):
@@ -119,6 +145,15 @@ class _XtremeTaskFactory(TaskFactory):
             log.warning("%s: no data for %d of %d (%s); scoring %s. E.g. %s", group.name, len(absent),
                         len(absent) + len(group), " ".join(_language_of(n) for n in absent),
                         " ".join(_language_of(_name(child)) for child in group), reasons[0])
+        if group.name in BENCHMARK_GROUPS:  # tasks of the benchmark that have no lm-eval tasks yet: say so
+            found = layout()
+            benchmark = get_benchmark(found.benchmark_of[group.name])
+            left_out = {task: why for task, why in found.left_out.items() if task in benchmark.task_names}
+            if left_out:
+                log.warning("%s: %d of %d %s tasks have no lm-eval tasks (%s), so its score is over the others "
+                            "and not the %s score: %s", group.name, len(left_out), len(benchmark.task_names),
+                            benchmark.title, " ".join(left_out), benchmark.title, "; ".join(
+                                f"{task}: {why}" for task, why in left_out.items()))
         if (group.metadata or {}).get("xtreme_group"):
             return XtremeGroup.from_group(group, absent)
         group.absent = absent

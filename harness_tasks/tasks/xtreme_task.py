@@ -1,9 +1,12 @@
-"""The Python half of the XTREME lm-eval tasks: one class per task family.
+"""The shared half of the XTREME lm-eval tasks: the base class every family's task class extends.
 
-The generated YAML files (see generate.py) say which class, task and language; these classes read the
-data through harness_tasks.readers, emit one custom request per example (classify / tag / extract_span /
-embed, answered by the `xtreme-encoder` model), and score at corpus level in ``aggregation()``, where
-lm-eval hands over all per-example items at once (seqeval F1, BUCC mining, Tatoeba retrieval need that).
+The generated YAML files (see generate.py) name a family's class (harness_tasks/tasks/families/, one
+module per family of evaluators.families) with the task and language; the class reads the data through
+harness_tasks.readers, emits one custom request per example (classify / tag / extract_span / embed,
+answered by the `xtreme-encoder` model), and scores at corpus level in ``aggregation()``, where lm-eval
+hands over all per-example items at once (seqeval F1, BUCC mining, Tatoeba retrieval need that).
+What a task is (its metrics, headline, languages) comes from its declaration, evaluators.tasks; how it is
+scored from its scoring family, evaluators.families.
 
 Settings live under ``metadata`` (TaskConfig is strict): ``xtreme_task``, ``language``, and the runtime
 ones (``TASK_SETTINGS``) a caller gives through ``harness_tasks.task_manager(**settings)`` (or
@@ -13,15 +16,20 @@ sample data, a folder in the raw layout, or "hub"), ``split`` ("test" by default
 the BUCC subset: ``bucc_subset`` (a harness_tasks.bucc_subsets preset: "full" by default, "ci", "cpu"),
 ``bucc_distractors`` (an explicit distractor count per side, instead of a preset) and ``bucc_seed`` (0).
 
+Predictions and per-example outcomes leave lm-eval through what ``simple_evaluate`` returns: with
+``log_samples=True`` each sample record holds this task's item under every metric name, and
+``task.summary(items)`` (or ``task.summary_of_samples(records)``) gives the :class:`Summary`: predictions
+in submission order, the family's per-example outcomes, the scores and notes. The corpus-level work
+(BUCC mining, retrieval) runs once per list of items: the summary is kept on the task object, keyed by the
+items' identity, so lm-eval's one aggregation per metric and a caller's summary of the samples share it.
+
 Unlabelled data (the raw layout's test splits) yields predictions only: every metric is NaN and a
-warning says so, rather than scoring placeholder labels. Each task's predictions (in submission order)
-and its summary are kept in ``PREDICTIONS[task name]`` for the `xtreme score` command's submission writer.
+warning says so, rather than scoring placeholder labels.
 
 A language whose files the data folder lacks (or a split the task does not have, e.g. XQuAD dev) builds
 an *absent* task: ``task.absent`` says why, and the task refuses to run. harness_tasks.tasks.manager's
-task manager drops absent tasks from the ``xtreme_<task>`` and ``xtreme`` groups and records them, so a
-group scores the languages present. Malformed files are never absent: they stop the run with the file
-and line.
+task manager drops absent tasks from the groups and records them, so a group scores the languages
+present. Malformed files are never absent: they stop the run with the file and line.
 
 The YAML's ``output_type`` is ``loglikelihood`` only because lm-eval wants one of its four (its
 ``generate_until`` would log generation settings for tasks that generate nothing); requests carry our
@@ -32,12 +40,13 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import datasets
-import numpy as np
 from lm_eval.api.instance import Instance
 from lm_eval.api.task import ConfigurableTask
 
@@ -45,10 +54,8 @@ from harness_tasks.tasks import TASK_SETTINGS, XtremeTaskError, settings_problem
 
 log = logging.getLogger(__name__)
 
-# task name -> {"task", "language", "split", "labelled", "predictions", "scores", "notes"}
-PREDICTIONS: dict[str, dict] = {}
-
 DEFAULT_SPLIT = "test"
+HEADLINE_METRIC = "score"  # the lm-eval metric every task reports its headline under (groups average it)
 
 
 def _source(data):
@@ -116,13 +123,57 @@ def _labelled_request_bar(label: str):
         task_module.tqdm = plain
 
 
+@dataclass(frozen=True)
+class Summary:
+    """One task and language as scored: what `xtreme score` writes and results.json records.
+
+    ``language_scores`` are the scoring family's (the reference's metrics, in its order, as
+    `xtreme score-submission` computes them from the written files); ``scores`` the lm-eval metrics,
+    those plus ``score`` (the task's headline), all NaN when the data has no labels.
+    """
+
+    predictions: Any  # in submission order, as the family's format_predictions takes them
+    labelled: bool
+    language_scores: dict[str, float] = field(default_factory=dict)  # empty when unlabelled
+    scores: dict[str, float] = field(default_factory=dict)
+    outcomes: tuple = ()  # the family's per-example outcomes (gold order); empty when unlabelled
+    notes: tuple[str, ...] = ()
+    record: dict = field(default_factory=dict)  # extra facts for results.json (e.g. the BUCC subset)
+
+
+def headline_score(spec, scores: dict[str, float]) -> float:
+    """The task's headline (``TaskSpec.headline``) of one language's scores, made as evaluators.aggregate
+    makes it of the language means: (EM + F1) / 2 for QA, else the task's first metric."""
+    from evaluators.aggregate import headline_metrics
+
+    parts = headline_metrics(spec)
+    return sum(scores[metric] for metric in parts) / len(parts)
+
+
+def stack_vectors(vectors):
+    """The embedding vectors as one float32 matrix, one row each (0 x 0 for none): made when a corpus is
+    searched and dropped after, since the logged samples hold the vectors already."""
+    import numpy as np
+
+    if not vectors:
+        return np.zeros((0, 0), np.float32)
+    return np.stack([np.asarray(v, dtype=np.float32) for v in vectors])
+
+
 class XtremeTask(ConfigurableTask):
-    REQUEST_TYPE = ""
-    METRICS: tuple[str, ...] = ()
+    """One task and language. A family's class (harness_tasks/tasks/families/) says how documents are made
+    from the reader's records (``make_docs``), what a request carries (``arguments``), what one answer
+    becomes (``item``) and how the items are summarised (``summarize``); everything else is here."""
+
+    FAMILY = ""  # the evaluators.families name this class serves (its registry key)
+    REQUEST_TYPE = ""  # the xtreme-encoder method that answers the requests
+    EXTRA_METRICS: tuple[str, ...] = ()  # lm-eval metrics besides the declaration's (the family scores them too)
     NEEDS_EVERY_DOC = False  # mining / retrieval: a limit or sample of the documents is refused
-    FAMILY = ""
+    UNIT = "example"  # what one document is, for messages
 
     def __init__(self, config: dict | None = None, **_unused) -> None:
+        from evaluators.tasks import TASKS
+
         config = dict(config or {})
         config.pop("class", None)  # lm-eval passes it through; TaskConfig would reject it
         meta = dict(config.get("metadata") or {})
@@ -131,14 +182,21 @@ class XtremeTask(ConfigurableTask):
                 raise XtremeTaskError(f"task {config.get('task')!r}: metadata.{key} is missing "
                                       "(regenerate the YAML with harness_tasks/tasks/generate.py)")
         self.xtreme_task = meta["xtreme_task"]
+        self.spec = TASKS.get(self.xtreme_task)
+        if self.spec is None or self.spec.family != self.FAMILY:
+            what = "not a declared task" if self.spec is None else f"a {self.spec.family} task"
+            raise XtremeTaskError(f"task {config.get('task')!r}: {self.xtreme_task!r} is {what}, not one for "
+                                  f"{type(self).__name__} ({self.FAMILY}); regenerate the YAML with "
+                                  "harness_tasks/tasks/generate.py")
         self.language = meta["language"]
         self.split = meta.get("split") or DEFAULT_SPLIT
         self.data = _source(meta.get("data"))
         self.meta = meta
         self._check_settings(config.get("task"))
         self.settings = effective_settings(meta)
+        self.metrics = self.lm_eval_metrics(self.spec)
         self.absent: str | None = None  # why this language has no data here (set by download)
-        self._memo: tuple | None = None
+        self._summary: tuple[list, Summary] | None = None  # (the items summarised, their summary)
         # lm-eval wants one of its four types; requests carry our own. Not generate_until: lm-eval logs
         # generation settings for those, and nothing is generated here.
         config["output_type"] = "loglikelihood"
@@ -146,11 +204,24 @@ class XtremeTask(ConfigurableTask):
         config["metadata"] = meta
         super().__init__(config=config)
 
+    @classmethod
+    def lm_eval_metrics(cls, spec) -> tuple[str, ...]:
+        """The metrics a task of this class reports (and its groups average): the declaration's, the
+        family's extras, then the headline ``score``."""
+        return (*spec.metrics, *cls.EXTRA_METRICS, HEADLINE_METRIC)
+
     def _check_settings(self, name) -> None:
         """Settings that would fail only after the model ran, or read nothing at all, fail here by name."""
         problem = settings_problem(self.meta)
         if problem:
             raise XtremeTaskError(f"task {name}: {problem}")
+
+    @property
+    def family(self):
+        """The scoring family (evaluators.families): gold and predictions -> scores and outcomes."""
+        from evaluators.families import get_family
+
+        return get_family(self.FAMILY)
 
     # ---- data ---------------------------------------------------------------------------------
     def load_records(self, split: str | None = None):
@@ -161,12 +232,19 @@ class XtremeTask(ConfigurableTask):
     def make_docs(self) -> list[dict]:
         raise NotImplementedError
 
+    @classmethod
+    def splits_read(cls, split: str) -> list[str]:
+        """The splits a task of this class scoring ``split`` reads (BUCC also reads dev, where its threshold
+        is fitted), the scored one first."""
+        return [split]
+
     def download(self, dataset_kwargs=None, **_unused) -> None:
         from harness_tasks.readers import MissingDataError, available_splits
 
-        if self.split not in available_splits(self.xtreme_task):
-            splits = ", ".join(available_splits(self.xtreme_task))
-            self.absent = f"{self.xtreme_task} has no {self.split} split (it has {splits})"
+        have = available_splits(self.xtreme_task)
+        lacking = [split for split in self.splits_read(self.split) if split not in have]
+        if lacking:
+            self.absent = f"{self.xtreme_task} has no {lacking[0]} split (it has {', '.join(have)})"
         else:
             try:
                 docs = self.make_docs()
@@ -200,6 +278,8 @@ class XtremeTask(ConfigurableTask):
     def _refuse_a_cut_corpus(self, limit, samples) -> None:
         """lm-eval's limit / samples keep some documents of each task: mining and retrieval would then search
         among other candidates and score something else. Refused before any request is built."""
+        from harness_tasks.tasks.selection import whole_corpus_groups
+
         total = len(self.eval_docs)
         kept = None
         if limit is not None and limit < total:
@@ -208,8 +288,8 @@ class XtremeTask(ConfigurableTask):
             kept, how = len(set(samples)), "samples= (--samples)"
         if kept is not None:
             raise XtremeTaskError(
-                f"{self.config.task}: {self.FAMILY} needs every sentence embedded, but {how} keeps {kept} of its "
-                f"{total} sentences: drop it or leave out xtreme_bucc2018 and xtreme_tatoeba")
+                f"{self.config.task}: {self.spec.title} needs every {self.UNIT} embedded, but {how} keeps {kept} "
+                f"of its {total} {self.UNIT}s: drop it or leave out {' and '.join(whole_corpus_groups())}")
 
     def has_training_docs(self) -> bool:
         return False
@@ -246,295 +326,63 @@ class XtremeTask(ConfigurableTask):
                              settings=self.settings, **kwargs)
 
     def item(self, doc, prediction):
+        """What lm-eval keeps of one document and its answer, for ``summarize`` (logged in each sample)."""
         raise NotImplementedError
 
     def process_results(self, doc, results):
         item = self.item(doc, results[0])
-        return {metric: item for metric in self.METRICS}
+        return {metric: item for metric in self.metrics}  # one object under every name: no copies
 
     # ---- corpus-level scoring -----------------------------------------------------------------
-    def summarize(self, items: list) -> tuple[dict, list, bool, list[str]]:
-        """(scores, predictions in submission order, labelled, notes)."""
+    def summarize(self, items: list) -> Summary:
+        """The summary of this task's items (any order): a pure function of the items and the task's data.
+        Families build the gold and the predictions in the scoring family's form and call ``scored``."""
         raise NotImplementedError
 
-    def _aggregate(self, metric: str, items: list) -> float:
-        # lm-eval calls each metric's aggregation with its own list of the same item objects: score once.
-        key = (len(items), id(items[0]) if items else None)
-        if self._memo is None or self._memo[0] != key:
-            scores, predictions, labelled, notes = self.summarize(list(items))
-            if not labelled:
-                notes.append(f"{self.split} split has no labels: predictions only, not scored")
-                log.warning("%s: %s", self.config.task, notes[-1])
-                scores = {m: math.nan for m in self.METRICS}
-            PREDICTIONS[self.config.task] = {
-                "task": self.xtreme_task, "language": self.language, "split": self.split,
-                "data": self.data or "sample", "labelled": labelled, "predictions": predictions,
-                "scores": scores, "notes": notes, "n": len(items), **self.record(),
-            }
-            self._memo = (key, scores)
-        return float(self._memo[1][metric])
+    def scored(self, gold, predictions, notes: Sequence[str] = (), record: dict | None = None) -> Summary:
+        """``predictions`` scored against ``gold`` by the scoring family (``gold`` None: unlabelled data)."""
+        from evaluators.families.base import ScoringOptions
 
-    def record(self) -> dict:
-        """Extra fields for this task's PREDICTIONS entry."""
-        return {}
+        notes, record = list(notes), dict(record or {})
+        if gold is None:
+            notes.append(f"{self.split} split has no labels: predictions only, not scored")
+            log.warning("%s: %s", self.config.task, notes[-1])
+            return Summary(predictions=predictions, labelled=False, notes=tuple(notes), record=record,
+                           scores={metric: math.nan for metric in self.metrics})
+        options = ScoringOptions(tagging_mode=self.meta.get("tagging_mode") or SETTING_DEFAULTS["tagging_mode"])
+        scored = self.family.score(self.spec, gold, predictions, self.language, options)
+        language_scores = dict(scored.scores)
+        scores = {metric: language_scores[metric] for metric in self.metrics if metric != HEADLINE_METRIC}
+        scores[HEADLINE_METRIC] = headline_score(self.spec, language_scores)
+        return Summary(predictions=predictions, labelled=True, language_scores=language_scores, scores=scores,
+                       outcomes=tuple(scored.outcomes), notes=tuple(notes), record=record)
+
+    def summary(self, items: Sequence) -> Summary:
+        """``summarize(items)``, once per list of items.
+
+        lm-eval aggregates each metric from its own list of the same item objects, and `xtreme score` asks
+        again with the items of the logged samples (the same objects): mining and retrieval must not run
+        twice. The summary is kept with the items it was made from, compared by identity; holding the
+        items (references, not copies) costs nothing while the samples live, which hold them too.
+        """
+        items = list(items)
+        if self._summary is not None:
+            seen, summary = self._summary
+            if len(seen) == len(items) and all(a is b for a, b in zip(seen, items)):
+                return summary
+        summary = self.summarize(list(items))  # a copy: summarize may sort it
+        self._summary = (items, summary)
+        return summary
+
+    def summary_of_samples(self, samples: Sequence[dict]) -> Summary:
+        """The summary from lm-eval's logged samples of this task (``simple_evaluate(log_samples=True)``)."""
+        return self.summary([sample[self.metrics[0]] for sample in samples])
+
+    def _aggregate(self, metric: str, items: list) -> float:
+        return float(self.summary(items).scores[metric])
 
     def aggregation(self) -> dict:
-        return {metric: partial(self._aggregate, metric) for metric in self.METRICS}
+        return {metric: partial(self._aggregate, metric) for metric in self.metrics}
 
     def higher_is_better(self) -> dict:
-        return {metric: True for metric in self.METRICS}
-
-
-class PairClassificationTask(XtremeTask):
-    """XNLI, PAWS-X: accuracy over stripped label strings."""
-
-    REQUEST_TYPE = "classify"
-    METRICS = ("accuracy", "score")
-
-    def make_docs(self):
-        return [{"id": r.id, "index": i, "sentence1": r.sentence1, "sentence2": r.sentence2,
-                 "text": f"{r.sentence1}\t{r.sentence2}", "gold": r.label}
-                for i, r in enumerate(self.load_records())]
-
-    def arguments(self, doc):
-        return (doc["sentence1"], doc["sentence2"])
-
-    def item(self, doc, prediction):
-        return (doc["index"], doc["gold"], prediction)
-
-    def summarize(self, items):
-        from evaluators.classification import accuracy
-
-        items.sort(key=lambda x: x[0])
-        predictions = [p for _, _, p in items]
-        labelled = all(g is not None for _, g, _ in items)
-        if not labelled:
-            return {}, predictions, False, []
-        scores = accuracy([g for _, g, _ in items], predictions)
-        return {"accuracy": scores["accuracy"], "score": scores["accuracy"]}, predictions, True, []
-
-
-class TaggingTask(XtremeTask):
-    """UD-POS, PAN-X: chunk F1 (tagging mode recorded), precision, recall and token accuracy."""
-
-    REQUEST_TYPE = "tag"
-    METRICS = ("f1", "precision", "recall", "token_accuracy", "score")
-
-    def make_docs(self):
-        return [{"id": r.id, "index": i, "tokens": list(r.tokens), "text": " ".join(r.tokens),
-                 "gold": None if r.tags is None else list(r.tags)}
-                for i, r in enumerate(self.load_records())]
-
-    def doc_to_target(self, doc, doc_to_target=None):
-        return "" if doc.get("gold") is None else " ".join(doc["gold"])
-
-    def arguments(self, doc):
-        return (doc["text"], list(doc["tokens"]))
-
-    def item(self, doc, prediction):
-        if len(prediction) != len(doc["tokens"]):
-            raise AssertionError(f"{self.config.task} sentence {doc['id']}: {len(doc['tokens'])} words "
-                                 f"but {len(prediction)} predicted tags")
-        return (doc["index"], doc["gold"], list(prediction))
-
-    def summarize(self, items):
-        from evaluators.tagging import tagging_scores
-
-        mode = self.meta.get("tagging_mode") or "xtreme"
-        items.sort(key=lambda x: x[0])
-        predictions = [p for _, _, p in items]
-        if not all(g is not None for _, g, _ in items):
-            return {}, predictions, False, []
-        scores = tagging_scores([list(g) for _, g, _ in items], predictions, mode)
-        scores["score"] = scores["f1"]
-        return scores, predictions, True, [f"tagging mode {mode}"]
-
-
-class QATask(XtremeTask):
-    """XQuAD, TyDiQA-GoldP (SQuAD v1.1 scoring) and MLQA (language-aware scoring): EM, F1, (EM+F1)/2."""
-
-    REQUEST_TYPE = "extract_span"
-    METRICS = ("exact_match", "f1", "score")
-
-    def make_docs(self):
-        return [{"id": r.id, "index": i, "question": r.question, "context": r.context, "text": r.question,
-                 "gold": None, "answers": [a.text for a in r.answers]}
-                for i, r in enumerate(self.load_records())]
-
-    def doc_to_target(self, doc, doc_to_target=None):
-        return " | ".join(doc["answers"])
-
-    def arguments(self, doc):
-        return (doc["question"], doc["context"])
-
-    def item(self, doc, prediction):
-        return (doc["index"], doc["id"], list(doc["answers"]), prediction)
-
-    def summarize(self, items):
-        from evaluators.mlqa import mlqa_scores
-        from evaluators.squad import squad_scores
-
-        items.sort(key=lambda x: x[0])
-        predictions = {qid: p for _, qid, _, p in items}
-        # The raw layout's unlabelled files keep questions but drop answers.
-        if not any(answers for _, _, answers, _ in items):
-            return {}, predictions, False, []
-        answers = {qid: a for _, qid, a, _ in items}
-        if self.xtreme_task == "mlqa":
-            scores = mlqa_scores(answers, predictions, self.language)
-        else:
-            scores = squad_scores(answers, predictions)
-        scores = {"exact_match": scores["exact_match"], "f1": scores["f1"]}
-        scores["score"] = (scores["exact_match"] + scores["f1"]) / 2
-        return scores, predictions, True, []
-
-
-def _stack(vectors) -> np.ndarray:
-    return np.stack([np.asarray(v, dtype=np.float32) for v in vectors]) if vectors else np.zeros((0, 0), np.float32)
-
-
-class BuccTask(XtremeTask):
-    """BUCC 2018 mining. The threshold is fitted on the dev split's gold and applied unchanged to the test
-    split (split=test, the default); with split=dev it is fitted and applied on dev (in-sample, noted)."""
-
-    REQUEST_TYPE = "embed"
-    METRICS = ("f1", "precision", "recall", "score")
-    NEEDS_EVERY_DOC = True
-    FAMILY = "BUCC"
-
-    def subset(self, corpus):
-        """``corpus`` cut to the subset named in metadata; dev and test get the same preset and seed, since
-        the margin threshold fitted on dev shifts with the number of distractors."""
-        from harness_tasks.bucc_subsets import bucc_preset, bucc_subset
-
-        seed = int(self.meta.get("bucc_seed") or 0)
-        distractors = self.meta.get("bucc_distractors")
-        name = self.meta.get("bucc_subset") or "full"
-        if distractors not in (None, ""):
-            if name != "full":
-                raise XtremeTaskError(f"{self.config.task}: give bucc_subset ({name!r}) or bucc_distractors, not both")
-            return bucc_subset(corpus, int(distractors), seed)
-        return bucc_preset(corpus, name, seed)
-
-    def make_docs(self):
-        self.corpora = {"dev": self.subset(self.load_records("dev"))}
-        if self.split != "dev":
-            self.corpora[self.split] = self.subset(self.load_records(self.split))
-        docs = []
-        for split, corpus in self.corpora.items():
-            for side, ids, texts in (("src", corpus.source_ids, corpus.source_sentences),
-                                     ("tgt", corpus.target_ids, corpus.target_sentences)):
-                docs.extend({"split": split, "side": side, "position": i, "id": sid, "text": text, "gold": None}
-                            for i, (sid, text) in enumerate(zip(ids, texts)))
-        return docs
-
-    def arguments(self, doc):
-        return (doc["text"],)
-
-    def item(self, doc, prediction):
-        return (doc["split"], doc["side"], doc["position"], prediction)
-
-    def candidates(self, corpus, src_emb: np.ndarray, tgt_emb: np.ndarray):
-        from evaluators.mining import mine_bitext, pairs_to_ids, unique_texts
-
-        policy = self.meta.get("bucc_duplicates") or "drop"
-        sides = []
-        for ids, texts, emb in ((corpus.source_ids, corpus.source_sentences, src_emb),
-                                (corpus.target_ids, corpus.target_sentences, tgt_emb)):
-            unique = unique_texts(ids, texts)
-            # One embedding per distinct text: the first occurrence's (identical texts embed identically).
-            _, first = np.unique(unique.inverse, return_index=True)
-            sides.append((unique, emb[first]))
-        (src_u, src_e), (tgt_u, tgt_e) = sides
-        return pairs_to_ids(mine_bitext(src_e, tgt_e, k=4), src_u, tgt_u, duplicates=policy), policy
-
-    def summarize(self, items):
-        from evaluators.bitext import bitext_f1
-        from evaluators.mining import apply_threshold, fit_threshold
-
-        emb: dict[tuple[str, str], dict[int, np.ndarray]] = {}
-        for split, side, position, vector in items:
-            emb.setdefault((split, side), {})[position] = vector
-        for split, corpus in self.corpora.items():
-            for side, n in (("src", len(corpus.source_ids)), ("tgt", len(corpus.target_ids))):
-                if len(emb.get((split, side), {})) != n:
-                    raise XtremeTaskError(f"{self.config.task}: BUCC needs every sentence embedded "
-                                          f"({split} {side}: {len(emb.get((split, side), {}))} of {n}); do not use --limit")
-
-        def matrix(split, side):
-            block = emb[(split, side)]
-            return _stack([block[i] for i in range(len(block))])
-
-        dev = self.corpora["dev"]
-        if dev.gold is None:
-            raise XtremeTaskError(f"{self.config.task}: the dev split has no gold pairs, so no threshold can be fitted")
-        dev_candidates, policy = self.candidates(dev, matrix("dev", "src"), matrix("dev", "tgt"))
-        fit = fit_threshold([(s, t, c) for s, t, c in dev_candidates], dev.gold)
-        target = self.corpora[self.split]
-        if self.split == "dev":
-            candidates = dev_candidates
-        else:
-            candidates, _ = self.candidates(target, matrix(self.split, "src"), matrix(self.split, "tgt"))
-        predicted = [tuple(p) for p in apply_threshold([(s, t, c) for s, t, c in candidates], fit.threshold)]
-        notes = [f"threshold {fit.threshold!r} fitted on dev gold (dev F1 {fit.f1 * 100:.2f})",
-                 f"duplicates policy {policy}"]
-        notes += [c.describe_text() for c in self.corpora.values() if c.subset != "full"]
-        if self.split == "dev":
-            notes.append("scored on the split the threshold was fitted on (in-sample)")
-        if target.gold is None:
-            return {}, predicted, False, notes
-        scores = bitext_f1(target.gold, predicted)
-        scores["score"] = scores["f1"]
-        return scores, predicted, True, notes
-
-    def record(self) -> dict:
-        # What was scored, per split ("full" included), for results.json's xtreme section.
-        return {"bucc_subset": {split: corpus.describe() for split, corpus in self.corpora.items()}}
-
-
-class TatoebaTask(XtremeTask):
-    """Tatoeba: each English line retrieves its nearest non-English sentence (cosine, top 1), as the reference."""
-
-    REQUEST_TYPE = "embed"
-    METRICS = ("accuracy", "score")
-    NEEDS_EVERY_DOC = True
-    FAMILY = "Tatoeba"
-
-    def make_docs(self):
-        self.corpus = self.load_records()
-        docs = [{"side": "src", "position": i, "text": t, "gold": None} for i, t in enumerate(self.corpus.source)]
-        docs += [{"side": "tgt", "position": i, "text": t, "gold": None} for i, t in enumerate(self.corpus.target)]
-        return docs
-
-    def arguments(self, doc):
-        return (doc["text"],)
-
-    def item(self, doc, prediction):
-        return (doc["side"], doc["position"], prediction)
-
-    def summarize(self, items):
-        from evaluators.retrieval import tatoeba_top1, top1_accuracy
-
-        emb: dict[str, dict[int, np.ndarray]] = {"src": {}, "tgt": {}}
-        for side, position, vector in items:
-            emb[side][position] = vector
-        n_src, n_tgt = len(self.corpus.source), len(self.corpus.target)
-        if len(emb["src"]) != n_src or len(emb["tgt"]) != n_tgt:
-            raise XtremeTaskError(f"{self.config.task}: Tatoeba needs every sentence embedded "
-                                  f"({len(emb['src'])}/{n_src} source, {len(emb['tgt'])}/{n_tgt} English); do not use --limit")
-        src = _stack([emb["src"][i] for i in range(n_src)])
-        tgt = _stack([emb["tgt"][i] for i in range(n_tgt)])
-        predicted = [int(i) for i in tatoeba_top1(tgt, src)]  # English queries, as the reference
-        if self.corpus.gold is None:
-            return {}, predicted, False, []
-        accuracy = top1_accuracy(list(self.corpus.gold), predicted)
-        return {"accuracy": accuracy, "score": accuracy}, predicted, True, []
-
-
-FAMILY_CLASSES = {
-    "pair_classification": PairClassificationTask,
-    "tagging": TaggingTask,
-    "qa": QATask,
-    "bitext_mining": BuccTask,
-    "parallel_retrieval": TatoebaTask,
-}
+        return {metric: True for metric in self.metrics}
