@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evaluators.errors import InputFileError
-from evaluators.families.base import FamilyInfo, LanguageScore, Outcome, ScoringOptions
-from evaluators.families.pair_classification import accuracy_of_outcomes, score_accuracy
+from evaluators.families.base import FamilyInfo
+from evaluators.families.pair_classification import ScoredByAccuracy
 from evaluators.squad_form import type_name
 from evaluators.submission_files import closed_set_problem, lines_text, read_json_lines
 from evaluators.task_spec import TaskSpec
@@ -48,9 +48,8 @@ def _label(spec: TaskSpec, document, path) -> str:
     return str(label)
 
 
-class MultipleChoice:
+class MultipleChoice(ScoredByAccuracy):
     name = "multiple_choice"
-    OUTCOME_FIELDS = ("correct",)
     info = FamilyInfo(name, example="a premise, a question and the choices to answer it with",
                       prediction='one {"label": <index of the chosen answer>} a line, in gold order')
 
@@ -59,15 +58,6 @@ class MultipleChoice:
         return [_label(spec, document, path) for document in read_json_lines(path, EXPECTED, root=root)]
 
     read_gold = read_predictions
-
-    def score(self, spec: TaskSpec, gold: Sequence, predictions: Sequence, language: str,
-              options: ScoringOptions, *, pred_path: Path | None = None,
-              gold_path: Path | None = None) -> LanguageScore:
-        return score_accuracy([str(g) for g in gold], [str(p) for p in predictions], pred_path, gold_path)
-
-    def metric_from_outcomes(self, spec: TaskSpec, outcomes: Sequence[Outcome], language: str,
-                             options: ScoringOptions) -> dict[str, float]:
-        return accuracy_of_outcomes(outcomes)
 
     def format_predictions(self, spec: TaskSpec, predictions: Sequence) -> str:
         lines = []

@@ -35,9 +35,24 @@ def accuracy_of_outcomes(outcomes: Sequence[Outcome]) -> dict[str, float]:
     return accuracy_from_correct([outcome["correct"] for outcome in outcomes])
 
 
-class PairClassification:
-    name = "pair_classification"
+class ScoredByAccuracy:
+    """Scoring shared by the families whose examples are right or wrong (pair classification, multiple
+    choice, sentence retrieval): values compared as text, one ``correct`` outcome each."""
+
     OUTCOME_FIELDS = ("correct",)
+
+    def score(self, spec: TaskSpec, gold: Sequence, predictions: Sequence, language: str,
+              options: ScoringOptions, *, pred_path: Path | None = None,
+              gold_path: Path | None = None) -> LanguageScore:
+        return score_accuracy([str(g) for g in gold], [str(p) for p in predictions], pred_path, gold_path)
+
+    def metric_from_outcomes(self, spec: TaskSpec, outcomes: Sequence[Outcome], language: str,
+                             options: ScoringOptions) -> dict[str, float]:
+        return accuracy_of_outcomes(outcomes)
+
+
+class PairClassification(ScoredByAccuracy):
+    name = "pair_classification"
     info = FamilyInfo(name, example="two sentences and the label of their relation",
                       prediction="one label a line, in gold order")
 
@@ -46,15 +61,6 @@ class PairClassification:
         return check_labels(path, read_label_lines(path, root=root), spec.name, spec.labels)
 
     read_gold = read_predictions
-
-    def score(self, spec: TaskSpec, gold: Sequence[str], predictions: Sequence[str], language: str,
-              options: ScoringOptions, *, pred_path: Path | None = None,
-              gold_path: Path | None = None) -> LanguageScore:
-        return score_accuracy(gold, predictions, pred_path, gold_path)
-
-    def metric_from_outcomes(self, spec: TaskSpec, outcomes: Sequence[Outcome], language: str,
-                             options: ScoringOptions) -> dict[str, float]:
-        return accuracy_of_outcomes(outcomes)
 
     def format_predictions(self, spec: TaskSpec, predictions: Sequence[str]) -> str:
         return lines_text(one_line(p, f"{spec.name} prediction {i + 1}") for i, p in enumerate(predictions))

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evaluators.errors import InputFileError, quote
-from evaluators.families.base import FamilyInfo, LanguageScore, Outcome, ScoringOptions
-from evaluators.families.pair_classification import accuracy_of_outcomes, score_accuracy
+from evaluators.families.base import FamilyInfo
+from evaluators.families.pair_classification import ScoredByAccuracy
 from evaluators.submission_files import (
     ASCII_INDEX,
     INDEX_FORM,
@@ -35,9 +35,8 @@ def read_indices(path: str | Path, *, root: Path | None = None) -> list[str]:
     return values
 
 
-class SentenceRetrieval:
+class SentenceRetrieval(ScoredByAccuracy):
     name = "sentence_retrieval"
-    OUTCOME_FIELDS = ("correct",)
     info = FamilyInfo(name, example="an English sentence and the non-English sentences to find its translation in",
                       prediction="one line number a line, for each English line in order")
 
@@ -46,15 +45,6 @@ class SentenceRetrieval:
         return read_indices(path, root=root)
 
     read_gold = read_predictions
-
-    def score(self, spec: TaskSpec, gold: Sequence, predictions: Sequence, language: str,
-              options: ScoringOptions, *, pred_path: Path | None = None,
-              gold_path: Path | None = None) -> LanguageScore:
-        return score_accuracy([str(g) for g in gold], [str(p) for p in predictions], pred_path, gold_path)
-
-    def metric_from_outcomes(self, spec: TaskSpec, outcomes: Sequence[Outcome], language: str,
-                             options: ScoringOptions) -> dict[str, float]:
-        return accuracy_of_outcomes(outcomes)
 
     def format_predictions(self, spec: TaskSpec, predictions: Sequence) -> str:
         return lines_text(one_line(p, f"{spec.name} prediction {i + 1}") for i, p in enumerate(predictions))
