@@ -69,9 +69,6 @@ class HubSource:
     columns: Mapping[str, str] = field(default_factory=frozen_map)
     class_names: tuple[str, ...] = ()
 
-    def format(self, template: str | None, language: str, names: Mapping[str, str]) -> str | None:
-        return None if template is None else template.format(lang=language, name=names.get(language, language))
-
 
 def hub_splits(repo: str, config: str | None, language_column: str | None = None, id_prefix: str | None = None,
                columns: Mapping[str, str] | None = None, class_names: tuple[str, ...] = (),
