@@ -1,20 +1,26 @@
 """`xtreme-encoder`: the lm-eval model that scores XTREME with encoders and fine-tuned heads.
 
 lm-eval hands each model method all requests of one request type at once (across tasks) and needs one
-answer per request, in order. Our tasks emit four custom request types, one method each:
+answer per request, in order. Our tasks emit five custom request types, one method each:
 
     classify(requests)      args (sentence1, sentence2)   -> label string (config.id2label)
     tag(requests)           args (text, [word, ...])      -> [tag per word]
     extract_span(requests)  args (question, context)      -> answer text, a substring of context
-    embed(requests)         args (sentence,)              -> float32 vector
+    embed(requests)         args (sentence,)              -> float32 vector (hidden layer, pooled)
+    encode(requests)        args (label, [text, ...], max_length)
+                                                          -> float32 matrix, a unit-length row per text, from
+                                                             the task's dual-encoder head (inference.dual_encoder)
 
-Each request's ``task_name`` (``xtreme_<task>_<lang>``) picks the checkpoint: a bundle folder
+Each request's ``task_name`` (``xtreme_<task>_<lang>``, or ``xtreme_<task>`` for a task that is one lm-eval
+task over all its languages) picks the checkpoint: a bundle folder
 (harness_tasks.bundle layout) and/or explicit per-task or per-head paths:
 
     model_args="bundle=DIR"  or  "xnli=DIR,udpos=DIR,squad=DIR,encoder=DIR,layer=8,pooling=mean"
 
-Explicit paths win over the bundle. Loading is lazy, so a bundle without some heads is fine as long as
-no task needs them. Every checkpoint is checked as it loads (harness_tasks.bundle_check: labels, tokenizer,
+Explicit paths win over the bundle. A dual-encoder task (Mewsli-X, LAReQA) whose head is missing falls back
+to the bare encoder, embedded the same way, with a warning and a note (``fallback_note``, ``info()``): its
+score is then an untrained encoder's, not a fine-tuned dual encoder's. Loading is lazy, so a bundle without
+some heads is fine as long as no task needs them. Every checkpoint is checked as it loads (harness_tasks.bundle_check: labels, tokenizer,
 weights coverage) and a broken one raises CheckpointError; ``check_checkpoints(tasks)`` loads and checks
 the ones some tasks need up front, before anything is scored.
 
@@ -25,7 +31,9 @@ tasks; from Python a dict ``{"xnli": [...]}``). The bundle manifest may hold the
 ``cache_dir=DIR`` caches predictions per task and data (harness_tasks.results_cache) and, for ``embed``,
 sentence vectors per text under DIR/embeddings/ (harness_tasks.embedding_cache, keyed by checkpoint hash,
 layer, pooling, max_length and dtype): a text already embedded by the same checkpoint and settings costs
-no forward pass, whichever task, split or BUCC subset it comes from.
+no forward pass, whichever task, split or BUCC subset it comes from. ``encode`` vectors are cached the
+same way only (pooling "dual_encoder", the last layer): a candidate set shared by every language, or by a
+rerun, is embedded once.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from lm_eval.api.registry import register_model
 
 from harness_tasks import bundle as bundle_layout
 from harness_tasks.bundle import CheckpointError
+from harness_tasks.heads import DUAL_ENCODER
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +58,17 @@ REQUEST_KINDS = {
     "tag": "token_classification",
     "extract_span": "question_answering",
     "embed": "encoder",
+    "encode": "dual_encoder",
 }
 
 
-def parse_task_name(name: str | None) -> tuple[str, str]:
-    """('xnli', 'de') from 'xtreme_xnli_de'."""
+def parse_task_name(name: str | None) -> tuple[str, str | None]:
+    """('xnli', 'de') from 'xtreme_xnli_de'; ('lareqa', None) from 'xtreme_lareqa', a task that is one lm-eval
+    task over all its languages."""
+    if name and name.startswith(TASK_PREFIX) and name[len(TASK_PREFIX):] in bundle_layout.HEAD_FOR_TASK:
+        return name[len(TASK_PREFIX):], None
     if not name or not name.startswith(TASK_PREFIX) or name.count("_") < 2:
-        raise ValueError(f"task name {name!r}: expected 'xtreme_<task>_<language>'")
+        raise ValueError(f"task name {name!r}: expected 'xtreme_<task>_<language>' or 'xtreme_<task>'")
     task, language = name[len(TASK_PREFIX):].rsplit("_", 1)
     if task not in bundle_layout.HEAD_FOR_TASK:
         raise ValueError(f"task name {name!r}: unknown XTREME task {task!r}")
@@ -154,19 +167,46 @@ class XtremeEncoder(LM):
         self.max_lengths: dict[str, int] = {}  # checkpoint path -> the input length its inputs are cut to
         self.used_layers: dict[str, dict] = {}  # embed path -> {"layer": N, "why": ...}
         self.prediction_sources: dict[str, str] = {}  # task name -> "cache" | "computed"
+        self.fallbacks: dict[str, str] = {}  # dual-encoder task scored on the bare encoder -> why
 
     # ---- which checkpoint serves a task -------------------------------------------------------
-    def path_for(self, task: str) -> str | None:
-        """The checkpoint folder (or hub id) for ``task``, or None when none is configured."""
-        head = bundle_layout.HEAD_FOR_TASK[task]
+    def _head_path(self, task: str, head: str) -> str | None:
+        """The checkpoint of ``head`` for ``task``: ``task=PATH``, ``head=PATH``, then the bundle's folder."""
         for key in (task, head):
             if key in self.paths:
                 return self.paths[key]
         if self.bundle:
-            folder = bundle_layout.head_dir(self.bundle, task)
+            folder = Path(self.bundle) / head
             if folder.is_dir():
                 return str(folder)
         return None
+
+    def _falls_back(self, task: str) -> bool:
+        """A dual-encoder task without its head, scored on the bare encoder instead."""
+        head = bundle_layout.HEAD_FOR_TASK[task]
+        return (bundle_layout.HEAD_KIND.get(head) == DUAL_ENCODER and self._head_path(task, head) is None
+                and self._head_path(bundle_layout.ENCODER, bundle_layout.ENCODER) is not None)
+
+    def path_for(self, task: str) -> str | None:
+        """The checkpoint folder (or hub id) for ``task``, or None when none is configured."""
+        if self._falls_back(task):
+            return self._head_path(bundle_layout.ENCODER, bundle_layout.ENCODER)
+        return self._head_path(task, bundle_layout.HEAD_FOR_TASK[task])
+
+    def kind_for(self, task: str) -> str:
+        """The kind ``task``'s checkpoint is loaded as: its head's, or the encoder's when it falls back."""
+        if self._falls_back(task):
+            return bundle_layout.ENCODER
+        return bundle_layout.HEAD_KIND[bundle_layout.HEAD_FOR_TASK[task]]
+
+    def fallback_note(self, task: str) -> str | None:
+        """Why ``task`` is scored on the bare encoder (its dual-encoder head is missing), or None."""
+        if not self._falls_back(task):
+            return None
+        head = bundle_layout.HEAD_FOR_TASK[task]
+        where = f"bundle {self.bundle} has no '{head}' head" if self.bundle else f"no '{head}' head given"
+        return (f"{where}: scored on the bare encoder (untrained for retrieval), its first-token vector "
+                f"L2-normalised as a dual encoder's; not a fine-tuned dual encoder's score")
 
     def has_checkpoint_for(self, task: str) -> bool:
         return self.path_for(task) is not None
@@ -221,7 +261,7 @@ class XtremeEncoder(LM):
             if self.path_for(task) is None:
                 continue
             try:
-                self._model(task, bundle_layout.HEAD_KIND[bundle_layout.HEAD_FOR_TASK[task]])
+                self._model(task, self.kind_for(task))
             except CheckpointError as err:
                 problems[task] = str(err)
         return problems
@@ -277,20 +317,28 @@ class XtremeEncoder(LM):
         for i, request in enumerate(requests):
             groups[request.task_name].append(i)
         answers: list = [None] * len(requests)
-        kind = REQUEST_KINDS[request_type]
         for task_name, indices in groups.items():
             task, _language = parse_task_name(task_name)
             if self.task_settings:
                 from harness_tasks.tasks.xtreme_task import check_task_settings
 
                 check_task_settings(self.task_settings, requests[indices[0]])
+            kind = REQUEST_KINDS[request_type]
+            if request_type == "encode":
+                kind = self.kind_for(task)
+                note = self.fallback_note(task)
+                if note and task not in self.fallbacks:
+                    log.warning("%s: %s", task, note)
+                    self.fallbacks[task] = note
             path, tokenizer, model = self._model(task, kind)
             arguments = [list(requests[i].args) for i in indices]
             key = None
             if request_type == "embed":
                 # Recorded here, not in the forward pass: a run served from the cache must name its layer too.
                 self._record_layer(model)
-            if self.cache is not None:
+            # encode: vectors are cached per text by the embedding cache instead (a candidate set shared by
+            # every language is then embedded once).
+            if self.cache is not None and request_type != "encode":
                 from harness_tasks.results_cache import cache_key, data_hash
 
                 key = cache_key(checkpoint=self.checkpoint_hash(path), task=task_name,
@@ -310,9 +358,13 @@ class XtremeEncoder(LM):
             self.prediction_sources[task_name] = "computed"
             import torch
 
+            computed = self.embedding_cache_counts["computed"]
             with torch.inference_mode(), tqdm(total=len(indices), desc=f"{task_name} {request_type}",
                                                unit="ex", leave=False) as bar:
                 values = run(tokenizer, model, arguments, bar)
+            if request_type == "encode" and self.embedding_cache is not None and \
+                    self.embedding_cache_counts["computed"] == computed:
+                self.prediction_sources[task_name] = "cache"  # every vector from the embedding cache
             if len(values) != len(indices):
                 raise AssertionError(f"{task_name}: {len(indices)} requests but {len(values)} answers")
             if key is not None:
@@ -398,6 +450,54 @@ class XtremeEncoder(LM):
 
         return self._dispatch(requests, "embed", run)
 
+    def encode(self, requests) -> list:
+        """Dual-encoder vectors of blocks of texts: args (label, texts, max_length) -> a float32 matrix, one unit
+        row per text (the label names the block: lm-eval hashes a request's first argument as its prompt). A
+        request carries many texts so that a million candidates are a few thousand lm-eval documents,
+        not a million (lm-eval keeps several objects per document). max_length None takes the model's limit;
+        --max-length (``max_length=``) caps it."""
+        import numpy as np
+
+        from harness_tasks.inference import dual_encoder
+
+        def run(tokenizer, model, arguments, bar):
+            limit = self._limit(tokenizer, model)
+            bar.reset(total=sum(len(a[1]) for a in arguments))  # the bar counts texts, not blocks
+            by_length: dict[int, list[int]] = defaultdict(list)  # queries and candidates have their own
+            for i, (_label, _texts, max_length) in enumerate(arguments):
+                by_length[min(limit, int(max_length)) if max_length else limit].append(i)
+            out: list = [None] * len(arguments)
+            for length, blocks in by_length.items():
+                texts = [text for i in blocks for text in arguments[i][1]]
+
+                def compute(batch: list[str], length=length):
+                    return np.stack(dual_encoder.encode_texts(tokenizer, model, batch, max_length=length,
+                                                              batch_size=self.batch_size, device=self._device,
+                                                              progress=bar))
+
+                if self.embedding_cache is None:
+                    rows = compute(texts) if texts else np.zeros((0, 0), np.float32)
+                else:
+                    rows = self.embedding_cache.get_or_compute(
+                        self.checkpoint_hash(self._path_of(model)), model.config.num_hidden_layers,
+                        dual_encoder.POOLING, texts, compute, settings={"max_length": length, "dtype": str(self.dtype)})
+                    stats = self.embedding_cache.stats
+                    self.embedding_cache_counts["hits"] += stats.hits
+                    self.embedding_cache_counts["computed"] += stats.computed
+                    bar.update(len(texts) - stats.computed)  # texts from the cache count as done too
+                # One private float32 matrix per length (the cache may return its read-only memory-mapped
+                # shard), each block a view of it: the task can then take consecutive blocks without a copy.
+                own = type(rows) is np.ndarray and rows.dtype == np.float32 and rows.flags.writeable
+                matrix = rows if own else np.array(rows, dtype=np.float32)
+                start = 0
+                for i in blocks:
+                    n = len(arguments[i][1])
+                    out[i] = matrix[start:start + n]
+                    start += n
+            return out
+
+        return self._dispatch(requests, "encode", run)
+
     # ---- lm-eval's generative request types do not apply to encoders -----------------------------
     def loglikelihood(self, requests):
         raise NotImplementedError("xtreme-encoder scores XTREME tasks (classify/tag/extract_span/embed), "
@@ -424,6 +524,7 @@ class XtremeEncoder(LM):
             "device": str(self._device),
             "dtype": str(self.dtype),
             "prediction_sources": dict(sorted(self.prediction_sources.items())),
+            "dual_encoder_fallbacks": dict(self.fallbacks),  # task -> why it was scored on the bare encoder
             "labels": dict(sorted(self.labels_used.items())),
             "max_lengths": dict(sorted(self.max_lengths.items())),
         }

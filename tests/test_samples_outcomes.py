@@ -18,7 +18,7 @@ from harness_tasks.readers import SAMPLE_DATA_DIR
 from harness_tasks.submission_writer import write_submission
 from harness_tasks.tasks.families.bitext_mining import BitextMiningTask
 from harness_tasks.tasks.families.sentence_retrieval import SentenceRetrievalTask
-from tests.sample_files import SAMPLE_LANGUAGES
+from tests.sample_files import SAMPLE_LANGUAGES, XTREME_R_SAMPLE_LANGUAGES
 
 LABELS = SAMPLE_DATA_DIR / "labels"
 NAMES = [f"xtreme_{task}_{lang}" for task, langs in SAMPLE_LANGUAGES.items() for lang in langs]
@@ -149,9 +149,13 @@ def test_xtreme_r_group_is_its_overall_rule_over_the_tasks_present(tiny_models, 
                                          bootstrap_iters=0)
     groups = result["groups"]
     runnable = [task for task in XTREME_R.task_names if f"xtreme_r_{task}" in groups]
-    assert runnable == ["xnli", "panx", "udpos", "tatoeba", "xquad", "mlqa", "tydiqa"]
+    assert runnable == ["xnli", "panx", "udpos", "tatoeba", "lareqa", "mewslix", "xquad", "mlqa", "tydiqa"]
     scores = {task: groups[f"xtreme_r_{task}"]["score,none"] for task in runnable}
-    for task in runnable:  # a task group: the mean over XTREME-R's languages the sample has
+    for task in ("lareqa", "mewslix"):  # one lm-eval task over every language the sample has
+        assert groups[f"xtreme_r_{task}"]["absent_languages"] == [
+            lang for lang in XTREME_R.languages(task) if lang not in XTREME_R_SAMPLE_LANGUAGES[task]]
+        assert scores[task] == result["results"][f"xtreme_{task}"]["score,none"], task
+    for task in (t for t in runnable if t not in ("lareqa", "mewslix")):  # the mean over the languages present
         absent = groups[f"xtreme_r_{task}"]["absent_languages"]
         langs = [lang for lang in XTREME_R.languages(task) if lang not in absent]
         assert set(langs) >= set(SAMPLE_LANGUAGES[task]), task
@@ -161,12 +165,12 @@ def test_xtreme_r_group_is_its_overall_rule_over_the_tasks_present(tiny_models, 
     classification = scores["xnli"]
     structured = (scores["udpos"] + scores["panx"]) / 2
     qa = (scores["xquad"] + scores["mlqa"] + scores["tydiqa"]) / 3
-    retrieval = scores["tatoeba"]
+    retrieval = (scores["tatoeba"] + scores["mewslix"] + scores["lareqa"]) / 3
     assert groups["xtreme_r"]["score,none"] == pytest.approx((classification + structured + qa + retrieval) / 4,
                                                             abs=1e-12)
     assert groups["xtreme_r"]["score,none"] != pytest.approx(sum(scores.values()) / len(scores), abs=1e-6)
     [warning] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("xtreme_r: ")]
-    assert warning.startswith("xtreme_r: 3 of 10 XTREME-R tasks have no lm-eval tasks (xcopa lareqa mewslix), so "
+    assert warning.startswith("xtreme_r: 1 of 10 XTREME-R tasks have no lm-eval tasks (xcopa), so "
                               "its score is over the others and not the XTREME-R score: xcopa: its family "
                               "multiple_choice has no lm-eval task class")
 
@@ -185,8 +189,8 @@ def test_xtreme_score_on_xtreme_r(tiny_models, tmp_path, capsys):
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     section = results["xtreme"]
     assert section["benchmark"] == "xtreme-r" and section["overall_score"] is None
-    assert list(section["tasks"]) == ["xnli", "panx", "udpos", "tatoeba", "xquad", "mlqa"]
-    for task in ("xcopa", "lareqa", "mewslix"):
+    assert list(section["tasks"]) == ["xnli", "panx", "udpos", "tatoeba", "lareqa", "mewslix", "xquad", "mlqa"]
+    for task in ("xcopa",):
         assert section["skipped_tasks"][task].startswith("no lm-eval tasks: its family "), task
         assert f"skipping {task}: no lm-eval tasks" in captured.err
     assert section["skipped_tasks"]["tydiqa"] == "none of the requested languages (de) is a tydiqa language"
@@ -218,7 +222,7 @@ def test_xtreme_tasks_lists_each_benchmark_from_the_declarations(capsys):
     assert udpos["citation"].startswith("Nivre et al.")
     xcopa = next(e for e in listing["tasks"] if e["task"] == "xcopa")
     assert xcopa["lm_eval_group"] is None and xcopa["family"] == "multiple_choice"
-    assert set(listing["not_available"]) == {"xcopa", "lareqa", "mewslix"}
+    assert set(listing["not_available"]) == {"xcopa"}
     assert main(["tasks", "--benchmark", "xtreme-r"]) == 0
     out = capsys.readouterr().out
     assert "\nnot available yet:\n  xcopa: its family multiple_choice has no lm-eval task class" in out

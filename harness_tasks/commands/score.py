@@ -248,12 +248,13 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     from lm_eval.tasks import TaskManager
 
     from evaluators.aggregate import overall_scores, task_summary
+    from evaluators.families.base import ScoringOptions
     from evaluators.tasks import TASKS
     from harness_tasks.atomic import write_json_atomic
     from harness_tasks.encoder_model import XtremeEncoder, is_bundle
     from harness_tasks.submission_writer import write_submission
     from harness_tasks.tasks import TASKS_DIR
-    from harness_tasks.tasks.selection import benchmark_group, language_task, task_group, whole_corpus_tasks
+    from harness_tasks.tasks.selection import benchmark_group, layout, lm_eval_tasks, task_group, whole_corpus_tasks
 
     # Checked before any model loads: a bad flag should not cost a checkpoint load.
     if args.bucc_distractors is not None and (args.bucc_distractors < 0 or args.bucc_subset != "full"):
@@ -290,6 +291,7 @@ def _run(args: argparse.Namespace, cleanup) -> int:
 
     skipped: dict[str, str] = {}
     skipped_languages: dict[str, dict[str, str]] = {}
+    fallbacks: dict[str, str] = {}  # dual-encoder task scored on the bare encoder -> why
     plan: dict[str, list[str]] = {}
     for task, why in not_runnable.items():
         skipped[task] = why
@@ -304,6 +306,9 @@ def _run(args: argparse.Namespace, cleanup) -> int:
                              f"{args.model} is a plain encoder: {task} needs a fine-tuned '{head}' head")
             _say(f"skipping {task}: {skipped[task]}")
             continue
+        if lm.fallback_note(task):
+            fallbacks[task] = lm.fallback_note(task)
+            _say(f"{task}: {fallbacks[task]}")
         ok, missing = available_languages(task, languages, args.split, data, benchmark)
         if missing:
             skipped_languages[task] = missing
@@ -333,37 +338,48 @@ def _run(args: argparse.Namespace, cleanup) -> int:
     bucc_subsets: dict[str, dict] = {}
     unscored: dict[str, list[str]] = {}
     outcomes: dict[str, dict[str, dict]] = {}
+    example_outcomes: dict[str, dict[str, tuple]] = {}  # task -> language -> outcomes (a pooled task score)
     submission = output / "submission"
     for number, (task, langs) in enumerate(plan.items(), start=1):
         # Per-language tasks, not the task groups: group scores come from evaluators.aggregate below (the
-        # reference's summation order), and a partial language set needs no special case.
-        names = [language_task(task, lang) for lang in langs]
+        # reference's summation order), and a partial language set needs no special case. A task whose
+        # languages share their candidates is one lm-eval task, told its languages by a setting.
+        names = list(lm_eval_tasks(task, langs))
+        task_manager = manager
+        if task in layout().whole:
+            task_manager = TaskManager(include_path=str(TASKS_DIR), include_defaults=False,
+                                       metadata={**metadata, "languages": " ".join(langs)})
         limit = None if task in whole_corpus_tasks() else args.limit
         _say(f"[{number}/{len(plan)}] {task}: {len(langs)} language(s) {' '.join(langs)}")
         # Built here and handed to lm-eval, so that each task's summary of its samples is the one its
         # aggregation made (mining and retrieval run once).
-        built = manager.load(names)["tasks"]
-        result = lm_eval.simple_evaluate(model=lm, tasks=list(built.values()), task_manager=manager, limit=limit,
-                                         bootstrap_iters=0, log_samples=True)
+        built = task_manager.load(names)["tasks"]
+        result = lm_eval.simple_evaluate(model=lm, tasks=list(built.values()), task_manager=task_manager,
+                                         limit=limit, bootstrap_iters=0, log_samples=True)
         samples = result.pop("samples")
         _merge(merged, result)
-        for lang, name in zip(langs, names):
+        for name in names:
             summary = built[name].summary_of_samples(samples.pop(name))
-            write_submission(submission, task, lang, summary.predictions, split=args.split)
-            notes[f"{task}_{lang}"] = list(summary.notes)
-            if "bucc_subset" in summary.record:
-                bucc_subsets[lang] = summary.record["bucc_subset"]
-            if summary.labelled:
-                per_language.setdefault(task, {})[lang] = summary.language_scores
-                outcomes.setdefault(task, {})[lang] = write_outcomes(output, task, lang, args.split, summary.outcomes)
-            else:
-                unscored.setdefault(task, []).append(lang)
+            parts = summary.per_language or {langs[names.index(name)]: summary}
+            for lang, part in parts.items():
+                write_submission(submission, task, lang, part.predictions, split=args.split)
+                notes[f"{task}_{lang}"] = list(part.notes) + ([fallbacks[task]] if task in fallbacks else [])
+                if "bucc_subset" in part.record:
+                    bucc_subsets[lang] = part.record["bucc_subset"]
+                if part.labelled:
+                    per_language.setdefault(task, {})[lang] = part.language_scores
+                    example_outcomes.setdefault(task, {})[lang] = part.outcomes
+                    outcomes.setdefault(task, {})[lang] = write_outcomes(output, task, lang, args.split, part.outcomes)
+                else:
+                    unscored.setdefault(task, []).append(lang)
         del built, samples, result  # the embeddings they hold are not needed for the next task
 
     summaries, complete_tasks = {}, []
     for task, scores in per_language.items():
         ordered = {lang: scores[lang] for lang in benchmark.languages(task) if lang in scores}
-        summaries[task] = task_summary(task, ordered)
+        # The outcomes are read only for a task scored over every language's examples together (LAReQA).
+        summaries[task] = task_summary(task, ordered, outcomes={lang: example_outcomes[task][lang] for lang in ordered},
+                                       options=ScoringOptions(tagging_mode=args.tagging_mode))
         if len(ordered) == len(benchmark.languages(task)) and args.limit is None:
             complete_tasks.append(task)
     overall = overall_scores(summaries, complete_tasks, benchmark)
@@ -378,6 +394,7 @@ def _run(args: argparse.Namespace, cleanup) -> int:
         "complete_tasks": complete_tasks,
         "skipped_tasks": skipped,
         "skipped_languages": skipped_languages,
+        "dual_encoder_fallbacks": fallbacks,  # task -> why it was scored on the bare encoder (no dual-encoder head)
         "requested_languages": languages,  # None: all; else --languages, canonical codes in the order typed
         "unscored_languages": {t: v for t, v in unscored.items()},
         "notes": notes,
@@ -448,6 +465,7 @@ def format_table(section: dict, per_language_rows: bool) -> str:
     if per_language_rows:
         parts += [language_table(scores, task) for task in section["tasks"]]
     lines = [f"{task}: skipped: {why}" for task, why in section["skipped_tasks"].items()]
+    lines += [f"{task}: {why}" for task, why in section.get("dual_encoder_fallbacks", {}).items()]
     if section.get("requested_languages") is not None:  # asked for by name: say which the data lacks
         lines += [f"{task}: requested but not in the data: {' '.join(langs)}"
                   for task, langs in section["skipped_languages"].items()]

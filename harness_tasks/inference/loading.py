@@ -155,11 +155,22 @@ def load_model(path: str, kind: str, *, device: torch.device, dtype: torch.dtype
         if bars:
             transformers.utils.logging.enable_progress_bar()
     checks.check_coverage(path, kind, model, info)
+    _drop_random_pooler(kind, model, info)
     model.to(device)  # first, so that a check of the loaded weights runs on the device
     checks.check_finite_weights(path, model, checks.safetensors_files(folder) if folder is not None and use_safetensors
                                 else [])
     model.eval()
     return tokenizer, model
+
+
+def _drop_random_pooler(kind: str, model, loading_info: dict) -> None:
+    """A bare encoder whose checkpoint lacks the pooler's weights (allowed: checkpoint_checks) gets a random
+    pooler from AutoModel; it is removed, so no output ever depends on it (dual-encoder retrieval then reads
+    the first token unpooled: inference.dual_encoder)."""
+    missing = loading_info.get("missing_keys", ())
+    if is_bare_encoder(kind) and getattr(model, "pooler", None) is not None and any(
+            key.startswith("pooler.") for key in missing):
+        model.pooler = None
 
 
 def checkpoint_hash(path: str) -> str:

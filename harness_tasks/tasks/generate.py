@@ -8,7 +8,8 @@ What is written (names: harness_tasks.tasks.selection), for every declared task 
 task class (harness_tasks/tasks/families/):
 
 - ``{task}/xtreme_{task}_{lang}.yaml`` for every language of every benchmark the task is in, naming the
-  family's class;
+  family's class; for a family that is one lm-eval task over all its languages, ``{task}/xtreme_{task}.yaml``
+  instead (no language: it reads every language, or its ``languages`` setting's);
 - ``{task}/_xtreme_{task}.yaml`` (its XTREME languages) and ``{task}/_xtreme_r_{task}.yaml`` (its XTREME-R
   languages), each the unweighted mean over its languages, as the benchmarks average;
 - ``_xtreme.yaml`` and ``_xtreme_r.yaml``: the benchmark groups, the unweighted mean of their task scores.
@@ -40,8 +41,7 @@ class: !function {cls}
 metadata:
   version: {version}
   xtreme_task: {task}
-  language: {lang}
-  split: test
+{language}  split: test
 """
 
 
@@ -58,7 +58,7 @@ def render() -> dict[Path, str]:
     """Every generated file's path and text."""
     from evaluators.tasks import TASKS
     from harness_tasks.tasks.families import class_path, task_class
-    from harness_tasks.tasks.selection import BENCHMARK_GROUPS, language_task, layout
+    from harness_tasks.tasks.selection import BENCHMARK_GROUPS, layout, lm_eval_tasks
     from harness_tasks.tasks.xtreme_task import HEADLINE_METRIC
 
     found = layout()
@@ -66,10 +66,11 @@ def render() -> dict[Path, str]:
     for task, languages in found.tasks.items():
         spec = TASKS[task]
         cls = class_path(spec.family)
-        for lang in languages:
-            name = language_task(task, lang)
+        names = lm_eval_tasks(task, languages)
+        for name, lang in zip(names, [None] if task in found.whole else languages, strict=True):
             files[HERE / task / f"{name}.yaml"] = HEADER + TASK_TEMPLATE.format(
-                name=name, task=task, lang=lang, cls=cls, version=VERSION)
+                name=name, task=task, language="" if lang is None else f"  language: {lang}\n", cls=cls,
+                version=VERSION)
     for group, members in found.groups.items():
         if group in BENCHMARK_GROUPS:
             files[HERE / f"_{group}.yaml"] = _group(group, members, (HEADLINE_METRIC,))

@@ -70,11 +70,14 @@ def _first_reason(group: Group) -> str | None:
 
 
 def _language_of(name: str) -> str:
-    """How a group names a member: 'de' for 'xtreme_xnli_de', 'xnli' for 'xtreme_xnli' or 'xtreme_r_xnli'
-    (names as generate.py writes them); another folder's name as it is."""
+    """How a group names a member: 'de' for 'xtreme_xnli_de', 'xnli' for 'xtreme_xnli' or 'xtreme_r_xnli',
+    'all' for 'xtreme_lareqa' (a task over all its languages; names as generate.py writes them); another
+    folder's name as it is."""
     found = layout()
     if name in found.task_of:
         return found.task_of[name]
+    if name in found.whole.values():  # one lm-eval task over all the task's languages: it had none
+        return "all"
     if name.startswith(TASK_PREFIX) and name.count("_") >= 2:
         return name.rsplit("_", 1)[-1]
     return name
@@ -96,7 +99,9 @@ class XtremeGroup(Group):
         """A group of languages: the absent codes, in the YAML's order. A group of groups: task -> codes."""
         members = {_name(child): child for child in self} | self.absent
         if not any(isinstance(member, Group) for member in members.values()):
-            return [_language_of(name) for name in self.absent]
+            # A task over all its languages (XtremeTask.ALL_LANGUAGES) records those it found no data for.
+            inside = [lang for child in self for lang in getattr(child, "absent_languages", None) or ()]
+            return [_language_of(name) for name in self.absent] + inside
         order = list(self._config.task or []) if self._config else []
         found = {}
         for name in sorted(members, key=lambda n: order.index(n) if n in order else len(order)):

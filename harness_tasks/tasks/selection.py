@@ -4,6 +4,8 @@ The names, for every declared task (evaluators.tasks) whose family has an lm-eva
 (harness_tasks/tasks/families/), as generate.py writes them:
 
 - ``xtreme_<task>_<lang>``: one task per language of every benchmark the task is in;
+- ``xtreme_<task>`` instead, for a task whose family is one lm-eval task over all its languages
+  (families.ALL_LANGUAGE_FAMILIES: Mewsli-X, LAReQA, whose candidates every language shares);
 - ``xtreme_<task>``: a task's XTREME languages; ``xtreme_r_<task>``: its XTREME-R languages (tasks in XTREME-R);
 - ``xtreme`` and ``xtreme_r``: the benchmark groups, each the mean of its task groups' scores.
 
@@ -25,7 +27,7 @@ to tell which need every document, when a limit is given.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from evaluators.benchmarks import BENCHMARKS, Benchmark
@@ -50,6 +52,11 @@ def language_task(task: str, language: str) -> str:
     return f"{PREFIX}{task}_{language}"
 
 
+def whole_task(task: str) -> str:
+    """The one lm-eval task of a task over all its languages (families.ALL_LANGUAGE_FAMILIES): ``xtreme_lareqa``."""
+    return f"{PREFIX}{task}"
+
+
 BENCHMARK_GROUPS = tuple(benchmark_group(b) for b in BENCHMARKS.values())
 
 
@@ -62,16 +69,33 @@ class Layout:
     benchmark_of: dict[str, str]  # group -> the benchmark (its name) whose languages or tasks it holds
     task_of: dict[str, str]  # task group -> its task
     left_out: dict[str, str]  # a task of a benchmark that has no lm-eval tasks -> why (undeclared, no class)
+    whole: dict[str, str] = field(default_factory=dict)  # a task that is one lm-eval task -> its name
+
+
+def lm_eval_tasks(task: str, languages) -> tuple[str, ...]:
+    """The lm-eval tasks that run ``task`` on ``languages``: one per language, or the task's one lm-eval task
+    over all its languages (which then reads the languages from its ``languages`` setting)."""
+    found = layout()
+    if task in found.whole:
+        return (found.whole[task],)
+    return tuple(language_task(task, lang) for lang in languages)
+
+
+def task_leaves(task: str) -> tuple[str, ...]:
+    """Every lm-eval task of ``task``, over every language it has."""
+    return lm_eval_tasks(task, layout().tasks[task])
 
 
 @cache
 def layout() -> Layout:
     """Every task and group our folder defines, from the declarations and the families that have a class."""
     from evaluators.tasks import TASKS
-    from harness_tasks.tasks.families import families_with_tasks
+    from harness_tasks.tasks.families import ALL_LANGUAGE_FAMILIES, families_with_tasks
 
     runnable = set(families_with_tasks())
     found = Layout({}, {}, {}, {}, {})
+    found.whole.update((name, whole_task(name)) for name, spec in TASKS.items()
+                       if spec.family in ALL_LANGUAGE_FAMILIES and spec.family in runnable)
     languages: dict[str, dict[str, None]] = {}
     for benchmark in BENCHMARKS.values():
         members = []
@@ -86,7 +110,11 @@ def layout() -> Layout:
                 continue
             languages.setdefault(task, {}).update(dict.fromkeys(benchmark.languages(task)))
             group = task_group(benchmark, task)
-            found.groups[group] = tuple(language_task(task, lang) for lang in benchmark.languages(task))
+            if task in found.whole and found.whole[task] == group:  # XTREME's task groups are xtreme_<task> too
+                raise ValueError(f"{task}: its one lm-eval task and its {benchmark.title} group would both be "
+                                 f"{group}; a task of {benchmark.title} cannot be one task over all its languages")
+            found.groups[group] = ((found.whole[task],) if task in found.whole else
+                                   tuple(language_task(task, lang) for lang in benchmark.languages(task)))
             found.benchmark_of[group], found.task_of[group] = benchmark.name, task
             members.append(group)
         if members:
@@ -107,7 +135,9 @@ def _leaves() -> dict[str, tuple[str, ...]]:
             leaves[group] = tuple(leaf for member in found.groups[group] for leaf in found.groups[member])
     for task, languages in found.tasks.items():
         leaves.update((group, found.groups[group]) for group, of in found.task_of.items() if of == task)
-        leaves.update((name, (name,)) for name in (language_task(task, lang) for lang in languages))
+        whole = found.whole.get(task)
+        leaves.update((name, (name,)) for name in ((whole,) if whole else
+                                                   (language_task(task, lang) for lang in languages)))
     return leaves
 
 
@@ -204,17 +234,20 @@ def whole_corpus_tasks() -> tuple[str, ...]:
     return tuple(task for task in layout().tasks if task_class(TASKS[task].family).NEEDS_EVERY_DOC)
 
 
-def whole_corpus_groups() -> list[str]:
-    """One task group per ``whole_corpus_tasks`` task (the first it is in): what to leave out of a run with a
-    document limit."""
+def whole_corpus_groups(tasks=None, benchmark: Benchmark | None = None) -> list[str]:
+    """One task group per ``whole_corpus_tasks`` task (of ``tasks`` if given): what to leave out of a run with
+    a document limit. The task's group in ``benchmark`` (tasks not in it left out), else the first it is in."""
     found = layout()
-    return [next(group for group, of in found.task_of.items() if of == task) for task in whole_corpus_tasks()]
+    chosen = [task for task in whole_corpus_tasks() if tasks is None or task in tasks]
+    if benchmark is not None:
+        return [task_group(benchmark, task) for task in chosen if task in benchmark.task_names]
+    return [next(group for group, of in found.task_of.items() if of == task) for task in chosen]
 
 
 def retrieval_names(names: list[str]) -> list[str]:
     """The requested names (as typed) that run a language of a whole-corpus task."""
     leaves = _leaves()
-    retrieval = {language_task(task, lang) for task in whole_corpus_tasks() for lang in layout().tasks[task]}
+    retrieval = {leaf for task in whole_corpus_tasks() for leaf in task_leaves(task)}
     return [text for text in names if is_ours(text)
             and any(retrieval & set(leaves[name]) for name in matches(text))]
 
@@ -227,10 +260,12 @@ def limit_problem(names: list[str], how: str) -> str | None:
     if not offending:
         return None
     found = layout()
-    titles = "/".join(TASKS[task].title for task in whole_corpus_tasks())
+    leaves = {leaf for text in offending for name in matches(text) for leaf in _leaves()[name]}
+    run = [task for task in whole_corpus_tasks() if leaves & set(task_leaves(task))]
+    titles = "/".join(TASKS[task].title for task in run)
     message = (f"{how}: {', '.join(offending)} {'runs' if len(offending) == 1 else 'run'} {titles}, and "
                f"retrieval tasks need every sentence (a cut corpus mines among other candidates): drop "
-               f"{how.split()[0]} or leave out {' and '.join(whole_corpus_groups())}")
+               f"{how.split()[0]} or leave out {' and '.join(whole_corpus_groups(run))}")
     for group in BENCHMARK_GROUPS:
         if group in offending:
             others = [m for m in found.groups[group] if found.task_of[m] not in whole_corpus_tasks()]

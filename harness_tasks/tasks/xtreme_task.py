@@ -26,6 +26,13 @@ items' identity, so lm-eval's one aggregation per metric and a caller's summary 
 Unlabelled data (the raw layout's test splits) yields predictions only: every metric is NaN and a
 warning says so, rather than scoring placeholder labels.
 
+A family whose candidates are shared by every language (Mewsli-X's entity set, LAReQA's pool of every
+language's sentences) is one lm-eval task over all its languages (``ALL_LANGUAGES``, ``xtreme_<task>``, no
+``language`` in its YAML): the candidates are then embedded once, not once per language. It scores the
+languages that have data, or those a ``languages`` setting names (comma-separated codes; `xtreme score`
+passes --languages so), and its :class:`Summary` holds one part per language (``per_language``) beside the
+task score (a mean over languages, or pooled over their examples: ``TaskSpec.average``).
+
 A language whose files the data folder lacks (or a split the task does not have, e.g. XQuAD dev) builds
 an *absent* task: ``task.absent`` says why, and the task refuses to run. harness_tasks.tasks.manager's
 task manager drops absent tasks from the groups and records them, so a group scores the languages
@@ -139,6 +146,9 @@ class Summary:
     outcomes: tuple = ()  # the family's per-example outcomes (gold order); empty when unlabelled
     notes: tuple[str, ...] = ()
     record: dict = field(default_factory=dict)  # extra facts for results.json (e.g. the BUCC subset)
+    # An ALL_LANGUAGES task: language -> that language's summary (predictions, scores, outcomes, notes);
+    # ``scores`` above are then the task's (evaluators.aggregate.task_summary over these parts).
+    per_language: dict[str, Summary] = field(default_factory=dict)
 
 
 def headline_score(spec, scores: dict[str, float]) -> float:
@@ -169,6 +179,7 @@ class XtremeTask(ConfigurableTask):
     REQUEST_TYPE = ""  # the xtreme-encoder method that answers the requests
     EXTRA_METRICS: tuple[str, ...] = ()  # lm-eval metrics besides the declaration's (the family scores them too)
     NEEDS_EVERY_DOC = False  # mining / retrieval: a limit or sample of the documents is refused
+    ALL_LANGUAGES = False  # one lm-eval task over every language (see the module docstring)
     UNIT = "example"  # what one document is, for messages
 
     def __init__(self, config: dict | None = None, **_unused) -> None:
@@ -177,7 +188,7 @@ class XtremeTask(ConfigurableTask):
         config = dict(config or {})
         config.pop("class", None)  # lm-eval passes it through; TaskConfig would reject it
         meta = dict(config.get("metadata") or {})
-        for key in ("xtreme_task", "language"):
+        for key in ("xtreme_task",) if self.ALL_LANGUAGES else ("xtreme_task", "language"):
             if key not in meta:
                 raise XtremeTaskError(f"task {config.get('task')!r}: metadata.{key} is missing "
                                       "(regenerate the YAML with harness_tasks/tasks/generate.py)")
@@ -188,7 +199,7 @@ class XtremeTask(ConfigurableTask):
             raise XtremeTaskError(f"task {config.get('task')!r}: {self.xtreme_task!r} is {what}, not one for "
                                   f"{type(self).__name__} ({self.FAMILY}); regenerate the YAML with "
                                   "harness_tasks/tasks/generate.py")
-        self.language = meta["language"]
+        self.language = None if self.ALL_LANGUAGES else meta["language"]
         self.split = meta.get("split") or DEFAULT_SPLIT
         self.data = _source(meta.get("data"))
         self.meta = meta
@@ -196,6 +207,7 @@ class XtremeTask(ConfigurableTask):
         self.settings = effective_settings(meta)
         self.metrics = self.lm_eval_metrics(self.spec)
         self.absent: str | None = None  # why this language has no data here (set by download)
+        self.absent_languages: list[str] = []  # an ALL_LANGUAGES task: the languages asked for without data
         self._summary: tuple[list, Summary] | None = None  # (the items summarised, their summary)
         # lm-eval wants one of its four types; requests carry our own. Not generate_until: lm-eval logs
         # generation settings for those, and nothing is generated here.
@@ -224,10 +236,41 @@ class XtremeTask(ConfigurableTask):
         return get_family(self.FAMILY)
 
     # ---- data ---------------------------------------------------------------------------------
-    def load_records(self, split: str | None = None):
+    def load_records(self, split: str | None = None, language: str | None = None):
         from harness_tasks.readers import load_split
 
-        return load_split(self.xtreme_task, self.language, split or self.split, self.data)
+        return load_split(self.xtreme_task, language or self.language, split or self.split, self.data)
+
+    def requested_languages(self) -> tuple[str, ...]:
+        """An ALL_LANGUAGES task's languages: the ``languages`` setting's (a list, or codes separated by commas
+        or spaces), else every language the task declares; in declared order."""
+        declared = self.spec.all_languages
+        given = self.meta.get("languages")
+        if given in (None, "", [], ()):
+            return declared
+        codes = given.replace(",", " ").split() if isinstance(given, str) else [str(code) for code in given]
+        unknown = [code for code in codes if code not in declared]
+        if unknown:
+            raise XtremeTaskError(f"task {self.config.task}: languages {' '.join(unknown)}: not {self.spec.title} "
+                                  f"languages; expected some of {' '.join(declared)}")
+        return tuple(lang for lang in declared if lang in codes)
+
+    def load_languages(self, split: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+        """An ALL_LANGUAGES task's data: {language: records} for the languages read, and {language: why} for
+        those without data. MissingDataError (the first language's) when none has data: the task is absent."""
+        from harness_tasks.readers import MissingDataError
+
+        found, absent, first = {}, {}, None
+        for language in self.requested_languages():
+            try:
+                found[language] = self.load_records(split, language)
+            except MissingDataError as err:
+                absent[language] = str(err)
+                first = first or err
+        if not found:
+            raise first
+        self.absent_languages = list(absent)  # recorded by the task manager's groups with their absent members
+        return found, absent
 
     def make_docs(self) -> list[dict]:
         raise NotImplementedError
@@ -278,6 +321,7 @@ class XtremeTask(ConfigurableTask):
     def _refuse_a_cut_corpus(self, limit, samples) -> None:
         """lm-eval's limit / samples keep some documents of each task: mining and retrieval would then search
         among other candidates and score something else. Refused before any request is built."""
+        from evaluators.benchmarks import BENCHMARKS
         from harness_tasks.tasks.selection import whole_corpus_groups
 
         total = len(self.eval_docs)
@@ -287,9 +331,12 @@ class XtremeTask(ConfigurableTask):
         elif samples is not None and sorted(set(samples)) != list(range(total)):
             kept, how = len(set(samples)), "samples= (--samples)"
         if kept is not None:
+            # The groups of the retrieval tasks of the first benchmark this task is in (the run's, usually).
+            benchmark = next(b for b in BENCHMARKS.values() if self.xtreme_task in b.task_names)
             raise XtremeTaskError(
                 f"{self.config.task}: {self.spec.title} needs every {self.UNIT} embedded, but {how} keeps {kept} "
-                f"of its {total} {self.UNIT}s: drop it or leave out {' and '.join(whole_corpus_groups())}")
+                f"of its {total} {self.UNIT}s: drop it or leave out "
+                f"{' and '.join(whole_corpus_groups(benchmark=benchmark))}")
 
     def has_training_docs(self) -> bool:
         return False
@@ -339,23 +386,49 @@ class XtremeTask(ConfigurableTask):
         Families build the gold and the predictions in the scoring family's form and call ``scored``."""
         raise NotImplementedError
 
-    def scored(self, gold, predictions, notes: Sequence[str] = (), record: dict | None = None) -> Summary:
-        """``predictions`` scored against ``gold`` by the scoring family (``gold`` None: unlabelled data)."""
+    @property
+    def scoring_options(self):
         from evaluators.families.base import ScoringOptions
 
+        return ScoringOptions(tagging_mode=self.meta.get("tagging_mode") or SETTING_DEFAULTS["tagging_mode"])
+
+    def scored(self, gold, predictions, notes: Sequence[str] = (), record: dict | None = None,
+               language: str | None = None) -> Summary:
+        """``predictions`` scored against ``gold`` by the scoring family (``gold`` None: unlabelled data);
+        ``language``: the one scored, for an ALL_LANGUAGES task."""
         notes, record = list(notes), dict(record or {})
         if gold is None:
             notes.append(f"{self.split} split has no labels: predictions only, not scored")
             log.warning("%s: %s", self.config.task, notes[-1])
             return Summary(predictions=predictions, labelled=False, notes=tuple(notes), record=record,
                            scores={metric: math.nan for metric in self.metrics})
-        options = ScoringOptions(tagging_mode=self.meta.get("tagging_mode") or SETTING_DEFAULTS["tagging_mode"])
-        scored = self.family.score(self.spec, gold, predictions, self.language, options)
+        scored = self.family.score(self.spec, gold, predictions, language or self.language, self.scoring_options)
         language_scores = dict(scored.scores)
         scores = {metric: language_scores[metric] for metric in self.metrics if metric != HEADLINE_METRIC}
         scores[HEADLINE_METRIC] = headline_score(self.spec, language_scores)
         return Summary(predictions=predictions, labelled=True, language_scores=language_scores, scores=scores,
                        outcomes=tuple(scored.outcomes), notes=tuple(notes), record=record)
+
+    def scored_languages(self, parts: dict[str, tuple[Any, Any]], notes: Sequence[str] = (),
+                         record: dict | None = None) -> Summary:
+        """An ALL_LANGUAGES task's summary: ``parts`` {language: (gold, predictions)} in declared order, each
+        scored as ``scored`` scores one language; the task's scores are evaluators.aggregate.task_summary's
+        over the languages (pooled over their outcomes for a task declared so), NaN if any is unlabelled.
+        ``notes`` concern the whole task: every part carries them too."""
+        from evaluators.aggregate import task_summary
+
+        per_language = {lang: self.scored(gold, predictions, notes, record, language=lang)
+                        for lang, (gold, predictions) in parts.items()}
+        scores = {metric: math.nan for metric in self.metrics}
+        if per_language and all(part.labelled for part in per_language.values()):
+            summary = task_summary(self.spec, {lang: part.language_scores for lang, part in per_language.items()},
+                                   outcomes={lang: part.outcomes for lang, part in per_language.items()},
+                                   options=self.scoring_options)
+            scores = {metric: summary[f"avg_{metric}"] for metric in self.metrics if metric != HEADLINE_METRIC}
+            scores[HEADLINE_METRIC] = summary["avg_metric"]
+        return Summary(predictions={lang: part.predictions for lang, part in per_language.items()},
+                       labelled=all(part.labelled for part in per_language.values()), scores=scores,
+                       notes=tuple(notes), record=dict(record or {}), per_language=per_language)
 
     def summary(self, items: Sequence) -> Summary:
         """``summarize(items)``, once per list of items.

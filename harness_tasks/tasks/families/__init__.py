@@ -19,11 +19,19 @@ from evaluators.families import FAMILY_NAMES
 
 _REGISTRY: dict[str, type] = {}
 
+# The families whose task class is one lm-eval task over all its languages (``XtremeTask.ALL_LANGUAGES``:
+# their candidates are shared by every language), named here so that the task names can be listed without
+# importing lm-eval; ``register`` checks each class agrees.
+ALL_LANGUAGE_FAMILIES = frozenset({"entity_retrieval", "answer_retrieval"})
+
 
 def register(cls: type) -> type:
     """Class decorator: ``cls`` is the lm-eval task class of the family ``cls.FAMILY``."""
     if cls.FAMILY not in FAMILY_NAMES:
         raise ValueError(f"{cls.__qualname__}: FAMILY {cls.FAMILY!r} is not one of {', '.join(FAMILY_NAMES)}")
+    if bool(cls.ALL_LANGUAGES) != (cls.FAMILY in ALL_LANGUAGE_FAMILIES):
+        raise ValueError(f"{cls.__qualname__}: ALL_LANGUAGES is {cls.ALL_LANGUAGES} but {cls.FAMILY} is "
+                         f"{'' if cls.FAMILY in ALL_LANGUAGE_FAMILIES else 'not '}in {__name__}.ALL_LANGUAGE_FAMILIES")
     if cls.__module__ != f"{__name__}.{cls.FAMILY}":
         raise ValueError(f"{cls.__qualname__}: the {cls.FAMILY} task class belongs in {__name__}.{cls.FAMILY}")
     _REGISTRY[cls.FAMILY] = cls
