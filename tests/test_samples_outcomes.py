@@ -18,7 +18,7 @@ from harness_tasks.readers import SAMPLE_DATA_DIR
 from harness_tasks.submission_writer import write_submission
 from harness_tasks.tasks.families.bitext_mining import BitextMiningTask
 from harness_tasks.tasks.families.sentence_retrieval import SentenceRetrievalTask
-from tests.sample_files import SAMPLE_LANGUAGES
+from tests.sample_files import SAMPLE_LANGUAGES, XTREME_R_SAMPLE_LANGUAGES
 
 LABELS = SAMPLE_DATA_DIR / "labels"
 NAMES = [f"xtreme_{task}_{lang}" for task, langs in SAMPLE_LANGUAGES.items() for lang in langs]
@@ -149,16 +149,16 @@ def test_xtreme_r_group_is_its_overall_rule_over_the_tasks_present(tiny_models, 
                                          bootstrap_iters=0)
     groups = result["groups"]
     runnable = [task for task in XTREME_R.task_names if f"xtreme_r_{task}" in groups]
-    assert runnable == ["xnli", "panx", "udpos", "tatoeba", "xquad", "mlqa", "tydiqa"]
+    assert runnable == ["xnli", "panx", "udpos", "tatoeba", "xcopa", "xquad", "mlqa", "tydiqa"]
     scores = {task: groups[f"xtreme_r_{task}"]["score,none"] for task in runnable}
     for task in runnable:  # a task group: the mean over XTREME-R's languages the sample has
         absent = groups[f"xtreme_r_{task}"]["absent_languages"]
         langs = [lang for lang in XTREME_R.languages(task) if lang not in absent]
-        assert set(langs) >= set(SAMPLE_LANGUAGES[task]), task
+        assert set(langs) >= set(XTREME_R_SAMPLE_LANGUAGES[task]), task
         per_language = [result["results"][f"xtreme_{task}_{lang}"]["score,none"] for lang in langs]
         assert scores[task] == sum(per_language) / len(per_language), task
     # XTREME-R's overall score: the mean of its category means (here of the tasks present).
-    classification = scores["xnli"]
+    classification = (scores["xnli"] + scores["xcopa"]) / 2
     structured = (scores["udpos"] + scores["panx"]) / 2
     qa = (scores["xquad"] + scores["mlqa"] + scores["tydiqa"]) / 3
     retrieval = scores["tatoeba"]
@@ -166,9 +166,9 @@ def test_xtreme_r_group_is_its_overall_rule_over_the_tasks_present(tiny_models, 
                                                             abs=1e-12)
     assert groups["xtreme_r"]["score,none"] != pytest.approx(sum(scores.values()) / len(scores), abs=1e-6)
     [warning] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("xtreme_r: ")]
-    assert warning.startswith("xtreme_r: 3 of 10 XTREME-R tasks have no lm-eval tasks (xcopa lareqa mewslix), so "
-                              "its score is over the others and not the XTREME-R score: xcopa: its family "
-                              "multiple_choice has no lm-eval task class")
+    assert warning.startswith("xtreme_r: 2 of 10 XTREME-R tasks have no lm-eval tasks (lareqa mewslix), so "
+                              "its score is over the others and not the XTREME-R score: lareqa: its family "
+                              "answer_retrieval has no lm-eval task class")
 
 
 def test_xtreme_r_languages_have_tasks_of_their_own():
@@ -186,10 +186,11 @@ def test_xtreme_score_on_xtreme_r(tiny_models, tmp_path, capsys):
     section = results["xtreme"]
     assert section["benchmark"] == "xtreme-r" and section["overall_score"] is None
     assert list(section["tasks"]) == ["xnli", "panx", "udpos", "tatoeba", "xquad", "mlqa"]
-    for task in ("xcopa", "lareqa", "mewslix"):
+    for task in ("lareqa", "mewslix"):
         assert section["skipped_tasks"][task].startswith("no lm-eval tasks: its family "), task
         assert f"skipping {task}: no lm-eval tasks" in captured.err
     assert section["skipped_tasks"]["tydiqa"] == "none of the requested languages (de) is a tydiqa language"
+    assert section["skipped_tasks"]["xcopa"] == "none of the requested languages (de) is a xcopa language"
     assert section["skipped_languages"] == {}  # every task run has the one language asked for
     assert results["groups"]["xtreme_r_xnli"]["score,none"] == section["task_scores"]["xnli"]
     assert "xtreme_xnli" not in results["groups"]
@@ -217,11 +218,11 @@ def test_xtreme_tasks_lists_each_benchmark_from_the_declarations(capsys):
                             "test: google/xtreme [udpos.{name}] (test)"]
     assert udpos["citation"].startswith("Nivre et al.")
     xcopa = next(e for e in listing["tasks"] if e["task"] == "xcopa")
-    assert xcopa["lm_eval_group"] is None and xcopa["family"] == "multiple_choice"
-    assert set(listing["not_available"]) == {"xcopa", "lareqa", "mewslix"}
+    assert xcopa["lm_eval_group"] == "xtreme_r_xcopa" and xcopa["family"] == "multiple_choice"
+    assert set(listing["not_available"]) == {"lareqa", "mewslix"}
     assert main(["tasks", "--benchmark", "xtreme-r"]) == 0
     out = capsys.readouterr().out
-    assert "\nnot available yet:\n  xcopa: its family multiple_choice has no lm-eval task class" in out
+    assert "\nnot available yet:\n  lareqa: its family answer_retrieval has no lm-eval task class" in out
     assert "categories (the XTREME-R score is the mean of their means):" in out
     assert main(["tasks"]) == 0
     assert "not available yet" not in capsys.readouterr().out
