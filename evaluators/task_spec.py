@@ -140,6 +140,9 @@ class TaskSpec:
     # model
     head_kind: str = "encoder"
     training: TrainingData | None = None  # None: scored on the encoder alone, untrained
+    # Dual-encoder retrieval: the longest input, in tokens, each side is embedded at ("query", "candidate"),
+    # as the reference's evaluation scripts run it; a side not named takes the model's limit.
+    retrieval_max_lengths: Mapping[str, int] = field(default_factory=frozen_map)
     # provenance
     citation: str = ""
 

@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from harness_tasks.heads import (
+    DUAL_ENCODER,
     HEAD_FOR_TASK,
     MULTIPLE_CHOICE,
     QUESTION_ANSWERING,
@@ -73,7 +74,7 @@ from harness_tasks.heads import (
 )
 
 # The head kinds whose target phase training.recipe implements (fine-tuning and an English-dev score).
-TARGET_KINDS = (SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING, MULTIPLE_CHOICE)
+TARGET_KINDS = (SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING, MULTIPLE_CHOICE, DUAL_ENCODER)
 # The trainable targets, by bundle head name (TrainingData.head: squad, SQuAD v1.1, serves XQuAD and
 # MLQA), with their declared epochs (the X-STILTs paper's), in declaration order.
 TARGET_EPOCHS: dict[str, float] = {head: data.epochs for head, data in TRAINING_HEADS.items()

@@ -178,6 +178,10 @@ def collate(features: list[dict], pad_id: int) -> dict:
     for key in ("start_positions", "end_positions"):
         if key in features[0]:
             batch[key] = torch.tensor([f[key] for f in features], dtype=torch.long)
+    if "candidate_input_ids" in features[0]:  # a dual encoder's other side, padded to its own longest
+        width = max(len(f["candidate_input_ids"]) for f in features)
+        for key, fill in (("candidate_input_ids", pad_id), ("candidate_attention_mask", 0)):
+            batch[key] = torch.tensor([f[key] + [fill] * (width - len(f[key])) for f in features], dtype=torch.long)
     return batch
 
 

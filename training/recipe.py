@@ -34,7 +34,9 @@ English data, epochs and what model selection maximises); nothing here lists the
 English dev data only (zero-shot): accuracy (XNLI, PAWS-X; XCOPA on English COPA, its SocialIQA stage on
 SocialIQA), seqeval chunk F1 as the benchmark computes it (UD-POS, PAN-X), SQuAD v1.1 F1 on SQuAD dev (SQuAD;
 also TyDiQA, whose only English dev data is XTREME's test set), the dev predictions decoded as the harness
-decodes them (training/features.py). Selection points: every epoch (or ``eval_every_steps``) and the last
+decodes them (training/features.py); for the dual encoders (LAReQA, Mewsli-X: training/dual_encoder.py, an
+in-batch softmax with a learned scale) mAP@20 of SQuAD dev questions over SQuAD dev sentences and MRR@20 over
+wikipedia_pairs-dev, exact top 20. Selection points: every epoch (or ``eval_every_steps``) and the last
 step.
 
 Multi-GPU and mixed precision come from accelerate: ``accelerate launch -m training.command CONFIG``
@@ -63,6 +65,7 @@ from harness_tasks.atomic import write_json_atomic
 from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint
 from harness_tasks.heads import (
     CLASSIFIER_KINDS,
+    DUAL_ENCODER,
     MULTIPLE_CHOICE,
     QUESTION_ANSWERING,
     SEQUENCE_CLASSIFICATION,
@@ -73,6 +76,7 @@ from harness_tasks.heads import (
     training_for,
 )
 from harness_tasks.readers.errors import DataFormatError, MissingDataError
+from training import dual_encoder as DE
 from training import features as F
 from training.base_model import check_base_model, loading
 from training.batch_plan import plan_batches, step_seed
@@ -269,13 +273,18 @@ def _stage_data(config: ExperimentConfig, head: str, training: TrainingData) -> 
 
     train = load_training_data(training, "train", source=config.data)
     dev = load_training_data(training, "dev", source=config.data)
+    left_out = {}
+    if training.head_kind == DUAL_ENCODER:  # query / candidate pairs to train on, a pool to select on
+        built = {split: DE.retrieval_data(head, records, split) for split, records in (("train", train), ("dev", dev))}
+        train, dev = built["train"].pairs, built["dev"].pool
+        left_out = {split: len(data.left_out) for split, data in built.items()}
     hyper = config.hyperparameters
     if hyper.max_train_examples:
         train = train[: hyper.max_train_examples]
     if hyper.max_eval_examples:
         dev = dev[: hyper.max_eval_examples]
     sources = {split: {"files": _data_files(config, training, split), "records_sha256": sha256_records(records),
-                       "examples": len(records)}
+                       "examples": len(records), **({"left_out": left_out[split]} if left_out else {})}
                for split, records in (("train", train), ("dev", dev))}
     return TargetData(training, train, dev, head_labels(head), sources)
 
@@ -291,7 +300,7 @@ def _data_files(config: ExperimentConfig, training: TrainingData, split: str) ->
 def _texts(records) -> list[str]:
     out = []
     for r in records:
-        for name in ("sentence1", "sentence2", "premise", "question", "context"):
+        for name in ("sentence1", "sentence2", "premise", "question", "context", "query", "candidate"):
             if hasattr(r, name):
                 out.append(getattr(r, name))
         if hasattr(r, "tokens"):
@@ -397,32 +406,21 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
     config = run.config
     hyper = _lengths(run, config.target_hyperparameters(task))
     kind = data.training.head_kind
-    train = F.encode(kind, data.train, run.tokenizer, data.labels, hyper)
-    dev = F.encode(kind, data.dev, run.tokenizer, data.labels, hyper)
     torch.manual_seed(step_seed(config.seed, index, 0, 0))  # head initialisation
-    extra = {}
-    if kind in CLASSIFIER_KINDS:  # config.json names its classes (the harness maps them onto the task's)
-        extra = {"num_labels": len(data.labels), "id2label": dict(enumerate(data.labels)),
-                 "label2id": {label: i for i, label in enumerate(data.labels)}}
-    with loading(start, f"model to train {task} from"):
-        model = auto_class(kind).from_pretrained(start, **extra)
+    if kind == DUAL_ENCODER:
+        model, features, loss_of, evaluate = _dual_encoder_phase(run, task, data, start, hyper)
+    else:
+        model, features, loss_of, evaluate = _head_phase(run, task, data, start, hyper)
     if hyper.gradient_checkpointing:
-        _checkpoint_activations(model)
+        _checkpoint_activations(model.encoder if kind == DUAL_ENCODER else model)
     global_batch = hyper.batch_size * run.accelerator.num_processes
-    plan = plan_batches({task: len(train.features)}, global_batch, epochs, "proportional", 1.0,
+    plan = plan_batches({task: len(features)}, global_batch, epochs, "proportional", 1.0,
                         step_seed(config.seed, index, 0, 0))
-    steps_per_epoch = math.ceil(math.ceil(len(train.features) / global_batch) / hyper.gradient_accumulation_steps)
+    steps_per_epoch = math.ceil(math.ceil(len(features) / global_batch) / hyper.gradient_accumulation_steps)
     every = hyper.eval_every_steps or steps_per_epoch
     total = _total_steps(len(plan), hyper)
     eval_at = set(range(every, total + 1, every)) | {total}
-
-    def loss_of(m, _task, batch):
-        return m(**batch).loss
-
-    def evaluate(m) -> float:
-        return _dev_score(run, m, kind, task, dev, data, hyper)
-
-    steps = _train_loop(run, phase, index, folder, model, loss_of, plan, {task: train.features}, hyper,
+    steps = _train_loop(run, phase, index, folder, model, loss_of, plan, {task: features}, hyper,
                         evaluate=evaluate, eval_at=eval_at, metric=data.training.selection)
     selection = json.loads((folder / "best" / "selection.json").read_text(encoding="utf-8"))
     done = {"task": task, "stage": data.training.reader, "training": data.training.title, "start": str(start),
@@ -430,11 +428,52 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
             "hyperparameters": asdict(hyper), "best": str(folder / "best"),
             # How the head got to this stage: the earlier stages' records, without their folders.
             "stages": [{k: v for k, v in stage.items() if k not in ("best", "stages")} for stage in earlier]}
+    if kind == DUAL_ENCODER:  # how the selected head was made: pooling, learned scale, loss, lengths
+        done["dual_encoder"] = DE.read_notes(folder / "best")
     if run.accelerator.is_main_process:
         write_json_atomic(folder / "done.json", done)
         shutil.rmtree(folder / "checkpoint", ignore_errors=True)
     run.accelerator.wait_for_everyone()
     return done
+
+
+def _head_phase(run: Run, task: str, data: TargetData, start: str, hyper: Hyperparameters):
+    """A transformers head (its Auto class) for ``task``: (model, training features, loss_of, evaluate)."""
+    kind = data.training.head_kind
+    train = F.encode(kind, data.train, run.tokenizer, data.labels, hyper)
+    dev = F.encode(kind, data.dev, run.tokenizer, data.labels, hyper)
+    extra = {}
+    if kind in CLASSIFIER_KINDS:  # config.json names its classes (the harness maps them onto the task's)
+        extra = {"num_labels": len(data.labels), "id2label": dict(enumerate(data.labels)),
+                 "label2id": {label: i for i, label in enumerate(data.labels)}}
+    with loading(start, f"model to train {task} from"):
+        model = auto_class(kind).from_pretrained(start, **extra)
+
+    def loss_of(m, _task, batch):
+        return m(**batch).loss
+
+    def evaluate(m) -> float:
+        return _dev_score(run, m, kind, task, dev, data, hyper)
+
+    return model, train.features, loss_of, evaluate
+
+
+def _dual_encoder_phase(run: Run, task: str, data: TargetData, start: str, hyper: Hyperparameters):
+    """A dual encoder (training/dual_encoder.py) for ``task``: (model, training features, loss_of, evaluate)."""
+    lengths = DE.side_lengths(task, hyper.max_length)
+    features = DE.encode_pairs(data.train, run.tokenizer, lengths)
+    encoder, info = _load_encoder(start, output_loading_info=True)
+    DE.drop_random_pooler(encoder, info)
+    model = DE.DualEncoder(encoder, lengths)
+
+    def loss_of(m, _task, batch):
+        return m(**batch)
+
+    def evaluate(m) -> float:
+        return DE.dev_score(task, m, data.dev, run.tokenizer, batch_size=hyper.batch_size * 2,
+                            device=run.accelerator.device, autocast=run.accelerator.autocast)
+
+    return model, features, loss_of, evaluate
 
 
 def _checkpoint_activations(model) -> None:
@@ -443,8 +482,9 @@ def _checkpoint_activations(model) -> None:
     enable()
 
 
-def _load_encoder(path: str):
-    """The bare encoder: AutoModel, or the encoder half of an encoder-decoder (mT5 -> MT5EncoderModel)."""
+def _load_encoder(path: str, **options):
+    """The bare encoder: AutoModel, or the encoder half of an encoder-decoder (mT5 -> MT5EncoderModel).
+    ``options`` go to ``from_pretrained`` (``output_loading_info=True``: returns (model, info))."""
     import transformers
     from transformers import AutoConfig
 
@@ -454,8 +494,8 @@ def _load_encoder(path: str):
             name = encoder_only_class_name(config)
             if not hasattr(transformers, name):
                 raise RecipeError(f"{path}: an encoder-decoder model without an encoder-only class ({name})")
-            return getattr(transformers, name).from_pretrained(path)
-        return auto_class(ENCODER).from_pretrained(path)
+            return getattr(transformers, name).from_pretrained(path, **options)
+        return auto_class(ENCODER).from_pretrained(path, **options)
 
 
 def _dev_score(run: Run, model, kind: str, task: str, dev: F.Encoded, data: TargetData, hyper) -> float:
@@ -509,8 +549,10 @@ def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, 
     ga = hyper.gradient_accumulation_steps
     total = _total_steps(len(plan), hyper)
     model.to(acc.device)
-    decay = [p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm", "layer_norm"))]
-    no_decay = [p for n, p in model.named_parameters() if any(k in n for k in ("bias", "LayerNorm", "layer_norm"))]
+    # No weight decay on biases, norms and a dual encoder's learned logit scale (the reference decays none).
+    keep = ("bias", "LayerNorm", "layer_norm", "logit_scale")
+    decay = [p for n, p in model.named_parameters() if not any(k in n for k in keep)]
+    no_decay = [p for n, p in model.named_parameters() if any(k in n for k in keep)]
     optimizer = torch.optim.AdamW(
         [{"params": decay, "weight_decay": hyper.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=hyper.learning_rate,
@@ -633,6 +675,7 @@ def write_bundle(run: Run, bundle: Path, encoder_dir: str, heads: dict[str, dict
                      + [[stage["stage"]] for stage in done.get("stages", ())] + [[task]],
             "target": {k: done[k] for k in ("task", "epochs", "optimizer_steps", "selection", "data")},
             **({"stages": done["stages"]} if done.get("stages") else {}),
+            **({"dual_encoder": done["dual_encoder"]} if "dual_encoder" in done else {}),
             "start": "intermediate" if from_intermediate else "base",
             "hyperparameters": done["hyperparameters"],
         })

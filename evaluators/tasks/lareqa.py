@@ -13,5 +13,7 @@ TASK = TaskSpec(
     raw=frozen_map({"test": ("lareqa/xquad-r/{lang}.json",)}),
     hub=hub_splits("google-research-datasets/xquad_r", "{lang}", test="validation"),
     head_kind="dual_encoder", training=SQUAD_V1_DUAL_ENCODER,
+    # scripts/run_eval_lareqa.sh: MAX_QUERY_LEN=96 for questions, MAX_ANSWER_LEN=256 for sentence + context.
+    retrieval_max_lengths=frozen_map({"query": 96, "candidate": 256}),
     citation="Roy et al. LAReQA: Language-Agnostic Answer Retrieval from a Multilingual Pool. EMNLP 2020.",
 )

@@ -14,5 +14,7 @@ TASK = TaskSpec(
                             f"mewslix/wikinews_labels/{split}-{{lang}}.json",
                             "mewslix/candidate_set_entities.jsonl") for split in ("dev", "test")}),
     head_kind="dual_encoder", training=WIKIPEDIA_MENTION_PAIRS,
+    # scripts/run_eval_mewslix.sh: MAX_SEQ_LEN=64 for mentions and entity descriptions alike.
+    retrieval_max_lengths=frozen_map({"query": 64, "candidate": 64}),
     citation="Ruder et al. XTREME-R: Towards More Challenging and Nuanced Multilingual Evaluation. EMNLP 2021.",
 )
