@@ -9,6 +9,8 @@
       squad/             extractive QA trained on SQuAD v1.1, scores XQuAD and MLQA
                          (AutoModelForQuestionAnswering)
       tydiqa/            extractive QA trained on TyDiQA-GoldP English
+      xcopa/             multiple choice trained on SocialIQA, then English COPA, scores XCOPA
+                         (AutoModelForMultipleChoice)
 
 The folders are the declared training data's heads (``TrainingData.head``) plus ``encoder/``; each is loaded
 with the Auto class of its kind (harness_tasks.heads.AUTO_CLASSES), so the list above is an example, not

@@ -6,6 +6,7 @@ answer per request, in order. Our tasks emit five custom request types, one meth
     classify(requests)      args (sentence1, sentence2)   -> label string (config.id2label)
     tag(requests)           args (text, [word, ...])      -> [tag per word]
     extract_span(requests)  args (question, context)      -> answer text, a substring of context
+    choose(requests)        args (prompt, [choice, ...])  -> index of the chosen choice (a multiple-choice head)
     embed(requests)         args (sentence,)              -> float32 vector (hidden layer, pooled)
     encode(requests)        args (label, [text, ...], max_length)
                                                           -> float32 matrix, a unit-length row per text, from
@@ -57,6 +58,7 @@ REQUEST_KINDS = {
     "classify": "sequence_classification",
     "tag": "token_classification",
     "extract_span": "question_answering",
+    "choose": "multiple_choice",
     "embed": "encoder",
     "encode": "dual_encoder",
 }
@@ -348,7 +350,7 @@ class XtremeEncoder(LM):
                 cached = self.cache.load(
                     key, request_type, len(indices),
                     labels=labels if request_type in ("classify", "tag") else None,
-                    word_counts=[len(a[1]) for a in arguments] if request_type == "tag" else None)
+                    counts=[len(a[1]) for a in arguments] if request_type in ("tag", "choose") else None)
                 if cached is not None:
                     log.info("%s: %d cached %s predictions", task_name, len(indices), request_type)
                     self.prediction_sources[task_name] = "cache"
@@ -378,7 +380,7 @@ class XtremeEncoder(LM):
 
         return max_input_length(tokenizer, model, self.max_length)
 
-    # ---- the four request types ------------------------------------------------------------------
+    # ---- the five request types ------------------------------------------------------------------
     def classify(self, requests) -> list[str]:
         from harness_tasks.inference.classify import classify_pairs
 
@@ -416,6 +418,16 @@ class XtremeEncoder(LM):
             )
 
         return self._dispatch(requests, "extract_span", run)
+
+    def choose(self, requests) -> list[int]:
+        from harness_tasks.inference.multiple_choice import choose_answers
+
+        def run(tokenizer, model, arguments, bar):
+            return choose_answers(tokenizer, model, [(a[0], list(a[1])) for a in arguments],
+                                  max_length=self._limit(tokenizer, model), batch_size=self.batch_size,
+                                  device=self._device, progress=bar)
+
+        return self._dispatch(requests, "choose", run)
 
     def embed(self, requests) -> list:
         import numpy as np
@@ -500,7 +512,7 @@ class XtremeEncoder(LM):
 
     # ---- lm-eval's generative request types do not apply to encoders -----------------------------
     def loglikelihood(self, requests):
-        raise NotImplementedError("xtreme-encoder scores XTREME tasks (classify/tag/extract_span/embed), "
+        raise NotImplementedError("xtreme-encoder scores XTREME tasks (classify/tag/extract_span/choose/embed/encode), "
                                   "not loglikelihood tasks")
 
     def loglikelihood_rolling(self, requests):

@@ -41,6 +41,16 @@ AUTO_CLASSES: Mapping[str, str] = frozen_map({
     ENCODER: "AutoModel",
     DUAL_ENCODER: "AutoModel",
 })
+# How transformers ends the class name of a head of each kind (config.json "architectures"). A head saved in
+# the folder of another kind can hold the very tensors this kind loads (a BERT sequence classifier with one
+# label and a BERT multiple-choice head both hold a pooler and a 1-row classifier), so the name is what
+# tells them apart (inference.checkpoint_checks.check_architecture).
+ARCHITECTURE_SUFFIXES: Mapping[str, str] = frozen_map({
+    SEQUENCE_CLASSIFICATION: "ForSequenceClassification",
+    TOKEN_CLASSIFICATION: "ForTokenClassification",
+    QUESTION_ANSWERING: "ForQuestionAnswering",
+    MULTIPLE_CHOICE: "ForMultipleChoice",
+})
 if set(AUTO_CLASSES) != set(HEAD_KINDS):  # a kind added to task_spec needs its class here
     raise ImportError(f"harness_tasks.heads.AUTO_CLASSES covers {sorted(AUTO_CLASSES)} but "
                       f"evaluators.task_spec.HEAD_KINDS is {sorted(HEAD_KINDS)}: give each kind its Auto class")

@@ -45,10 +45,11 @@ class PredictionCache:
         return self.folder / (f"{key}.npy" if request_type == "embed" else f"{key}.json")
 
     def load(self, key: str, request_type: str, expected: int, *, labels: frozenset[str] | None = None,
-             word_counts: list[int] | None = None):
+             counts: list[int] | None = None):
         """The cached predictions, or None to recompute them. An entry is trusted only when it reads and has
         the shape its request type gives: ``expected`` answers; classify: a label of ``labels``; tag: one
-        tag of ``labels`` per word (``word_counts``); extract_span: a string; embed: one finite vector per
+        tag of ``labels`` per word (``counts``: words per sentence); choose: the index of one of the
+        example's choices (``counts``: choices per example); extract_span: a string; embed: one finite vector per
         request, all of one size. Anything else (a truncated or edited file) is ignored with a warning and
         recomputed, never scored."""
         path = self._path(key, request_type)
@@ -59,7 +60,7 @@ class PredictionCache:
                 values = list(np.load(path, allow_pickle=False))
             else:
                 values = json.loads(path.read_text(encoding="utf-8"))
-            problem = _shape_problem(request_type, values, expected, labels, word_counts)
+            problem = _shape_problem(request_type, values, expected, labels, counts)
         except (OSError, ValueError, EOFError) as err:
             problem = f"unreadable ({err})"
         if problem:
@@ -78,7 +79,7 @@ class PredictionCache:
                 json.dump(values, handle, ensure_ascii=False)
 
 
-def _shape_problem(request_type: str, values, expected: int, labels, word_counts) -> str | None:
+def _shape_problem(request_type: str, values, expected: int, labels, counts) -> str | None:
     if not isinstance(values, list) or len(values) != expected:
         return f"expected a list of {expected} answers"
     if request_type == "classify":
@@ -86,10 +87,16 @@ def _shape_problem(request_type: str, values, expected: int, labels, word_counts
         return None if bad is None else f"{str(bad)[:40]!r} is not one of the head's labels"
     if request_type == "tag":
         for i, tags in enumerate(values):
-            if not isinstance(tags, list) or (word_counts and len(tags) != word_counts[i]):
+            if not isinstance(tags, list) or (counts and len(tags) != counts[i]):
                 return f"sentence {i}: expected one tag per word"
             if any(not isinstance(t, str) or (labels and t not in labels) for t in tags):
                 return f"sentence {i}: a tag that is not one of the head's labels"
+        return None
+    if request_type == "choose":
+        for i, index in enumerate(values):
+            if (not isinstance(index, int) or isinstance(index, bool) or index < 0
+                    or (counts and index >= counts[i])):
+                return f"example {i}: {str(index)[:40]!r} is not the index of one of its choices"
         return None
     if request_type == "extract_span":
         return None if all(isinstance(v, str) for v in values) else "expected answer strings"

@@ -21,7 +21,9 @@ SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 
 # The head kinds build_tiny_head makes (each saved as its harness_tasks.heads Auto class).
-TINY_HEAD_KINDS = ("sequence_classification", "token_classification", "question_answering")
+TINY_HEAD_KINDS = ("sequence_classification", "token_classification", "question_answering", "multiple_choice")
+# Kinds whose head has no label set: QA (start and end logits), multiple choice (one logit per choice).
+_UNLABELLED_KINDS = ("question_answering", "multiple_choice")
 
 
 def _train_tokenizer(texts: Iterable[str], vocab_size: int, max_length: int):
@@ -125,7 +127,8 @@ def build_tiny_head(
 ) -> Path:
     """Save a head of ``kind`` (one of TINY_HEAD_KINDS) on top of the encoder in ``encoder_dir``.
 
-    Classifier kinds need ``labels`` (written as id2label/label2id in config.json). The encoder
+    Classifier kinds need ``labels`` (written as id2label/label2id in config.json); question answering and
+    multiple choice take none. The encoder
     weights are copied from ``encoder_dir``; the head layer is initialised from ``seed``.
     """
     import torch
@@ -136,11 +139,11 @@ def build_tiny_head(
 
     if kind not in TINY_HEAD_KINDS:
         raise ValueError(f"unknown head kind {kind!r}; expected one of {', '.join(TINY_HEAD_KINDS)}")
-    if kind != "question_answering" and not labels:
+    if kind not in _UNLABELLED_KINDS and not labels:
         raise ValueError(f"head kind {kind!r} needs a non-empty label list")
     config = AutoConfig.from_pretrained(encoder_dir)
-    if kind == "question_answering":
-        config.num_labels = 2
+    if kind in _UNLABELLED_KINDS:
+        config.num_labels = 2  # QA: start and end logits (a multiple-choice head has one logit per choice)
     else:
         config.id2label = {i: label for i, label in enumerate(labels)}
         config.label2id = {label: i for i, label in enumerate(labels)}

@@ -78,12 +78,12 @@ def test_check_bundle_passes_the_tiny_bundle(tiny_models, capsys):
         "panx     panx              ok\n"
         "squad    xquad,mlqa        ok\n"
         "tydiqa   tydiqa            ok\n"
-        "xcopa    xcopa             missing  no xcopa/ folder: xcopa would be skipped\n"
+        "xcopa    xcopa             ok\n"
         "lareqa   lareqa            missing  no lareqa/ folder: lareqa would be skipped\n"
         "mewslix  mewslix           missing  no mewslix/ folder: mewslix would be skipped\n"
         "encoder  bucc2018,tatoeba  ok\n"
         "manifest.json: none (optional: it records how the heads were made)\n"
-        "7 of 7 present head(s) valid\n"
+        "8 of 8 present head(s) valid\n"
     )
 
 
@@ -124,7 +124,7 @@ def test_every_broken_head_is_reported_with_its_problem(tiny_models, tmp_path, c
     # The printed table holds the same rows.
     assert "squad    xquad,mlqa        error    the tokenizer cannot be loaded (JSONDecodeError" in out
     assert out.endswith("manifest.json: none (optional: it records how the heads were made)\n"
-                        "1 of 6 present head(s) valid\n")
+                        "2 of 7 present head(s) valid\n")
 
 
 @pytest.mark.parametrize("break_it, problem", [

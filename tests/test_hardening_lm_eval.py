@@ -190,7 +190,7 @@ def test_task_manager_names_an_unknown_setting():
 
 def test_task_manager_indexes_only_our_tasks_by_default():
     manager = harness_tasks.task_manager()
-    assert isinstance(manager, XtremeTaskManager) and len(manager.all_tasks) == len(task_names()) == 203
+    assert isinstance(manager, XtremeTaskManager) and len(manager.all_tasks) == len(task_names()) == 215
 
 
 def test_generated_groups_are_marked_for_the_xtreme_task_manager():
@@ -238,7 +238,7 @@ def test_device_auto_only_for_our_model_without_a_device():
 
 def test_lm_eval_s_own_tasks_are_indexed_only_when_asked_for():
     ours = lm_eval_cli.xtreme_task_manager(["--tasks", "xtreme_xnli,xtreme_tatoeba_de"], own_folder=True)
-    assert issubclass(ours, XtremeTaskManager) and len(ours(include_path=str(TASKS_DIR)).all_tasks) == 203
+    assert issubclass(ours, XtremeTaskManager) and len(ours(include_path=str(TASKS_DIR)).all_tasks) == 215
     assert lm_eval_cli.xtreme_task_manager(["--tasks", "xtreme_xnli,arc_easy"], own_folder=True) is XtremeTaskManager
     assert lm_eval_cli.xtreme_task_manager(["--tasks", "xtreme_xnli"], own_folder=False) is XtremeTaskManager
 

@@ -58,7 +58,7 @@ def test_shipped_configs_load_with_paper_defaults():
     sample = load_config(CONFIGS / "sample.yaml")
     assert sample.base_model == "tiny"
     assert [step.tasks for step in sample.intermediate] == [("mnli",)]
-    assert sample.target.tasks == ("xnli", "pawsx", "udpos", "panx", "squad", "tydiqa")
+    assert sample.target.tasks == ("xnli", "pawsx", "udpos", "panx", "squad", "tydiqa", "xcopa", "lareqa", "mewslix")
     large = load_config(CONFIGS / "xstilts-xlmr-large.yaml")
     assert large.base_model == "FacebookAI/xlm-roberta-large"
     hyper = large.hyperparameters
@@ -80,11 +80,11 @@ def test_shipped_configs_load_with_paper_defaults():
         ({"intermediate": [{"tasks": ["nope"]}]}, "intermediate[0].tasks: unknown intermediate task 'nope'"),
         ({"intermediate": [{"tasks": ["mnli", "mnli"]}]}, "intermediate[0].tasks: names a task twice"),
         ({"target": {"tasks": ["xquad"]}},
-         "target.tasks: 'xquad' is not a trainable target; one of xnli, pawsx, udpos, panx, squad, tydiqa"
-         " (SQuAD v1.1 serves XQuAD and MLQA: name it 'squad')"),
-        ({"target": {"tasks": ["xcopa"]}},
-         "target.tasks: 'xcopa' is not a trainable target; one of xnli, pawsx, udpos, panx, squad, tydiqa"
-         " (the xcopa head is a multiple_choice head, which this recipe does not train yet)"),
+         "target.tasks: 'xquad' is not a trainable target; one of xnli, pawsx, udpos, panx, squad, tydiqa, xcopa,"
+         " lareqa, mewslix (SQuAD v1.1 serves XQuAD and MLQA: name it 'squad')"),
+        ({"target": {"tasks": ["tatoeba"]}},
+         "target.tasks: 'tatoeba' is not a trainable target; one of xnli, pawsx, udpos, panx, squad, tydiqa, xcopa,"
+         " lareqa, mewslix"),
         ({"target": {"epochs": {"xnli": 0}}}, "target.epochs.xnli: must be > 0, got 0.0"),
         ({"hyperparameters": {"warmup_ratio": 1.5}}, "hyperparameters.warmup_ratio: must be in [0, 1), got 1.5"),
         ({"hyperparameters": {"doc_stride": 500}},
@@ -131,9 +131,10 @@ def test_targets_take_their_declared_settings_unless_the_config_writes_them(tmp_
     path = tmp_path / "config.yaml"
     path.write_text("base_model: tiny\nhyperparameters: {learning_rate: 3.0e-5}\n", encoding="utf-8")
     config = load_config(path)
-    assert config.target.tasks == ("xnli", "pawsx", "udpos", "panx", "squad", "tydiqa")
+    assert config.target.tasks == ("xnli", "pawsx", "udpos", "panx", "squad", "tydiqa", "xcopa", "lareqa", "mewslix")
     assert {t: config.target.epochs_for(t) for t in config.target.tasks} == {
-        "xnli": 2, "pawsx": 5, "udpos": 10, "panx": 10, "squad": 2, "tydiqa": 2}
+        "xnli": 2, "pawsx": 5, "udpos": 10, "panx": 10, "squad": 2, "tydiqa": 2, "xcopa": 5, "lareqa": 3,
+        "mewslix": 2}
     xnli, squad = config.target_hyperparameters("xnli"), config.target_hyperparameters("squad")
     assert (xnli.learning_rate, xnli.max_length, xnli.qa_max_length) == (3e-5, MNLI_FOR_XNLI.max_length, 384)
     assert (squad.learning_rate, squad.max_length, squad.qa_max_length) == (3e-5, 256, SQUAD_V1.max_length)

@@ -43,7 +43,7 @@ def corpus() -> list[str]:
 
 @dataclass(frozen=True)
 class TinyModels:
-    bundle: Path  # BUNDLE/{encoder,xnli,pawsx,udpos,panx,squad,tydiqa}
+    bundle: Path  # BUNDLE/{encoder,xnli,pawsx,udpos,panx,squad,tydiqa,xcopa}
     encoder: Path
 
     def head(self, name: str) -> Path:
@@ -61,6 +61,7 @@ def build_tiny_bundle(root: Path, *, max_length: int = 128) -> TinyModels:
         "panx": ("token_classification", PANX_LABELS),
         "squad": ("question_answering", None),
         "tydiqa": ("question_answering", None),
+        "xcopa": ("multiple_choice", None),
     }
     for seed, (name, (kind, labels)) in enumerate(heads.items(), start=1):
         build_tiny_head(encoder, root / name, kind, labels, seed=seed)

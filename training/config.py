@@ -17,14 +17,17 @@ task or several trained together), the target phase, the hyperparameters and the
         sampling: temperature              # proportional (default) | uniform | temperature
         temperature: 2.0
     target:
-      tasks: [xnli, pawsx, udpos, panx, squad, tydiqa]
+      tasks: [xnli, pawsx, udpos, panx, squad, tydiqa, xcopa]
       epochs: {xnli: 2}                    # per-task overrides of the declared (the paper's) target epochs
     intermediate_tasks:                    # declare your own intermediate task (or point one at files)
       my_task: {head: sequence_classification, format: pair_tsv, train: data/my.tsv, labels: [a, b]}
 
 The target tasks are the trainable heads that evaluators/tasks/training_data.py declares (``TrainingData``):
 each declares its epochs, learning rate and maximum length, the defaults of its target phase; what the
-config writes under ``hyperparameters`` (or ``target.epochs``) wins. ``data`` is read by the one data-source
+config writes under ``hyperparameters`` (or ``target.epochs``) wins. A head declared in stages
+(``TrainingData.first``: xcopa, trained on SocialIQA and then on English COPA) runs one target phase per
+stage, each with its stage's declared epochs, the same hyperparameters, and model selection on its own dev
+data; ``target.epochs`` sets the last stage's. ``data`` is read by the one data-source
 parser, harness_tasks.readers.parse_source (null or ``sample``, ``hub``, ``hub:PATH`` or a folder).
 
 Relative paths (``data`` and ``hub:PATH``, ``intermediate_tasks.*.train``) are read from the YAML file's folder.
@@ -60,7 +63,9 @@ from pathlib import Path
 from typing import Any
 
 from harness_tasks.heads import (
+    DUAL_ENCODER,
     HEAD_FOR_TASK,
+    MULTIPLE_CHOICE,
     QUESTION_ANSWERING,
     SEQUENCE_CLASSIFICATION,
     TOKEN_CLASSIFICATION,
@@ -69,7 +74,7 @@ from harness_tasks.heads import (
 )
 
 # The head kinds whose target phase training.recipe implements (fine-tuning and an English-dev score).
-TARGET_KINDS = (SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING)
+TARGET_KINDS = (SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION, QUESTION_ANSWERING, MULTIPLE_CHOICE, DUAL_ENCODER)
 # The trainable targets, by bundle head name (TrainingData.head: squad, SQuAD v1.1, serves XQuAD and
 # MLQA), with their declared epochs (the X-STILTs paper's), in declaration order.
 TARGET_EPOCHS: dict[str, float] = {head: data.epochs for head, data in TRAINING_HEADS.items()

@@ -7,6 +7,9 @@
   end token when it lies wholly inside the window, else the null span (0, 0), which is also the target of an
   unanswerable SQuAD v2.0 question. Windows keep offsets so dev predictions map back to context text.
 * Multiple choice: one ``context [SEP] choice`` sequence per choice; the label is the right choice's index.
+  A target's examples (XCOPA's COPA and SocialIQA, harness_tasks.records.MultipleChoiceExample) take the
+  harness's prompt as context (readers.multiple_choice.choice_prompt), so a head is trained on the inputs
+  it is scored with; an intermediate task's (HellaSwag, ...) carry their context ready made.
 
 Features are plain dicts of Python lists; ``collate`` pads a batch to its longest member.
 """
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from harness_tasks.heads import MULTIPLE_CHOICE, QUESTION_ANSWERING, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION
 from harness_tasks.inference.spans import N_BEST, best_answers, best_span
 from harness_tasks.inference.tagging import first_pieces, labels_at
+from harness_tasks.readers.multiple_choice import choice_prompt
 
 IGNORE = -100
 
@@ -72,8 +76,9 @@ def encode(head: str, examples: list, tokenizer, labels: tuple[str, ...], hyper)
     if head == MULTIPLE_CHOICE:
         feats = []
         for e in examples:
+            context = e.context if hasattr(e, "context") else choice_prompt(e)
             enc = tokenizer(
-                [e.context] * len(e.choices), list(e.choices), truncation=True, max_length=hyper.max_length
+                [context] * len(e.choices), list(e.choices), truncation=True, max_length=hyper.max_length
             )
             feat = {k: [enc[k][c] for c in range(len(e.choices))] for k in _keep(enc)}
             feat["labels"] = e.label
@@ -173,6 +178,10 @@ def collate(features: list[dict], pad_id: int) -> dict:
     for key in ("start_positions", "end_positions"):
         if key in features[0]:
             batch[key] = torch.tensor([f[key] for f in features], dtype=torch.long)
+    if "candidate_input_ids" in features[0]:  # a dual encoder's other side, padded to its own longest
+        width = max(len(f["candidate_input_ids"]) for f in features)
+        for key, fill in (("candidate_input_ids", pad_id), ("candidate_attention_mask", 0)):
+            batch[key] = torch.tensor([f[key] + [fill] * (width - len(f[key])) for f in features], dtype=torch.long)
     return batch
 
 
@@ -184,6 +193,11 @@ def collate(features: list[dict], pad_id: int) -> dict:
 
 def predict_classes(logits_rows, labels) -> list[str]:
     return [labels[int(row.argmax())] for row in logits_rows]
+
+
+def predict_choices(logits_rows) -> list[int]:
+    """The chosen index per example (one logit per choice), the first on a tie, as the harness chooses."""
+    return [int(row.argmax()) for row in logits_rows]
 
 
 def predict_tags(encoded: Encoded, logits, examples, labels) -> list[list[str]]:

@@ -12,6 +12,9 @@ Phases run in order; each writes into ``OUTPUT/phases/NN-kind-name/``:
 * ``checkpoint/``  model, optimizer, scheduler and step, replaced atomically every ``save_every_steps``;
 * ``final/``       (intermediate) the encoder + tokenizer the next phase starts from;
 * ``best/``        (target) the head with the best English-dev score so far, and ``selection.json``;
+  a head declared in stages (``TrainingData.first``: xcopa, SocialIQA then English COPA) has one target
+  phase per stage (``NN-target-xcopa-siqa``, then ``NN-target-xcopa``), each starting from the previous
+  stage's ``best/`` with the same head and selecting on its own English dev data;
 * ``done.json``    written last: a phase with it is finished and never run again.
 
 Resuming (``--resume``) skips finished phases and restarts the current one from its checkpoint. That is
@@ -28,10 +31,13 @@ which gives its files the modes of the user's umask.
 
 Each target is a trainable head declared in evaluators/tasks/training_data.py (``TrainingData``: its kind,
 English data, epochs and what model selection maximises); nothing here lists them. Model selection uses
-English dev data only (zero-shot): accuracy (XNLI, PAWS-X), seqeval chunk F1 as the benchmark computes it
-(UD-POS, PAN-X), SQuAD v1.1 F1 on SQuAD dev (SQuAD; also TyDiQA, whose only English dev data is XTREME's
-test set), the dev predictions decoded as the harness decodes them (training/features.py). Selection
-points: every epoch (or ``eval_every_steps``) and the last step.
+English dev data only (zero-shot): accuracy (XNLI, PAWS-X; XCOPA on English COPA, its SocialIQA stage on
+SocialIQA), seqeval chunk F1 as the benchmark computes it (UD-POS, PAN-X), SQuAD v1.1 F1 on SQuAD dev (SQuAD;
+also TyDiQA, whose only English dev data is XTREME's test set), the dev predictions decoded as the harness
+decodes them (training/features.py); for the dual encoders (LAReQA, Mewsli-X: training/dual_encoder.py, an
+in-batch softmax with a learned scale) mAP@20 of SQuAD dev questions over SQuAD dev sentences and MRR@20 over
+wikipedia_pairs-dev, exact top 20. Selection points: every epoch (or ``eval_every_steps``) and the last
+step.
 
 Multi-GPU and mixed precision come from accelerate: ``accelerate launch -m training.command CONFIG``
 (or ``accelerate launch $(which xtreme) train CONFIG``). ``batch_size`` is per device; each optimizer step
@@ -47,7 +53,7 @@ import math
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -59,6 +65,8 @@ from harness_tasks.atomic import write_json_atomic
 from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint
 from harness_tasks.heads import (
     CLASSIFIER_KINDS,
+    DUAL_ENCODER,
+    MULTIPLE_CHOICE,
     QUESTION_ANSWERING,
     SEQUENCE_CLASSIFICATION,
     TOKEN_CLASSIFICATION,
@@ -68,6 +76,7 @@ from harness_tasks.heads import (
     training_for,
 )
 from harness_tasks.readers.errors import DataFormatError, MissingDataError
+from training import dual_encoder as DE
 from training import features as F
 from training.base_model import check_base_model, loading
 from training.batch_plan import plan_batches, step_seed
@@ -192,10 +201,20 @@ def _run_locked(config: ExperimentConfig, out: Path, accelerator, resume: bool, 
         history.append(json.loads((out / "phases" / phase / "done.json").read_text(encoding="utf-8")))
     encoder_dir = start
     heads = {}
-    for offset, task in enumerate(targets, start=len(config.intermediate) + 1):
-        phase = f"{offset:02d}-target-{task}"
+    offset = len(config.intermediate)
+    for task in targets:
         begin = encoder_dir if config.target.start_from == "intermediate" else run.base_model
-        heads[task] = train_target(run, phase, offset, task, target_data[task], begin)
+        stages = target_data[task]
+        done_stages = []  # the earlier stages' done.json, for the last one's (and the manifest)
+        for stage in stages:
+            offset += 1
+            last = stage is stages[-1]
+            phase = f"{offset:02d}-target-{task}" + ("" if last else f"-{stage.training.reader}")
+            epochs = config.target.epochs_for(task) if last else stage.training.epochs
+            done = train_target(run, phase, offset, task, stage, begin, epochs, done_stages)
+            done_stages.append(done)
+            begin = done["best"]  # the next stage goes on with this head
+        heads[task] = done_stages[-1]
     bundle = out / "bundle"
     if accelerator.is_main_process:
         write_bundle(run, bundle, encoder_dir, heads, history)
@@ -241,37 +260,47 @@ class TargetData:
     sources: dict
 
 
-def _target_data(config: ExperimentConfig, head: str) -> TargetData:
-    """The English train and dev data of a target head, as its TrainingData declares them (TyDiQA-GoldP's
-    dev split is SQuAD v1.1 dev: it has no English dev set apart from XTREME's test data)."""
+def _target_data(config: ExperimentConfig, head: str) -> tuple[TargetData, ...]:
+    """The English train and dev data of a target head, one TargetData per stage it is trained in, in order
+    (its declared ``first`` stages, then its own), as its TrainingData declares them (TyDiQA-GoldP's dev
+    split is SQuAD v1.1 dev: it has no English dev set apart from XTREME's test data)."""
+    final = training_for(head)
+    return tuple(_stage_data(config, head, stage) for stage in (*final.first, final))
+
+
+def _stage_data(config: ExperimentConfig, head: str, training: TrainingData) -> TargetData:
     from harness_tasks.readers import load_training_data
 
-    training = training_for(head)
-    train = load_training_data(head, "train", source=config.data)
-    dev = load_training_data(head, "dev", source=config.data)
+    train = load_training_data(training, "train", source=config.data)
+    dev = load_training_data(training, "dev", source=config.data)
+    left_out = {}
+    if training.head_kind == DUAL_ENCODER:  # query / candidate pairs to train on, a pool to select on
+        built = {split: DE.retrieval_data(head, records, split) for split, records in (("train", train), ("dev", dev))}
+        train, dev = built["train"].pairs, built["dev"].pool
+        left_out = {split: len(data.left_out) for split, data in built.items()}
     hyper = config.hyperparameters
     if hyper.max_train_examples:
         train = train[: hyper.max_train_examples]
     if hyper.max_eval_examples:
         dev = dev[: hyper.max_eval_examples]
-    sources = {split: {"files": _data_files(config, head, split), "records_sha256": sha256_records(records),
-                       "examples": len(records)}
+    sources = {split: {"files": _data_files(config, training, split), "records_sha256": sha256_records(records),
+                       "examples": len(records), **({"left_out": left_out[split]} if left_out else {})}
                for split, records in (("train", train), ("dev", dev))}
     return TargetData(training, train, dev, head_labels(head), sources)
 
 
-def _data_files(config: ExperimentConfig, head: str, split: str) -> dict:
+def _data_files(config: ExperimentConfig, training: TrainingData, split: str) -> dict:
     """sha256 of the raw-layout file a split was read from (hub data: none; its records hash stands)."""
     from harness_tasks.readers import training_file
 
-    path = training_file(head, split, source=config.data)
+    path = training_file(training, split, source=config.data)
     return {} if path is None else {str(path): sha256_file(path)}
 
 
 def _texts(records) -> list[str]:
     out = []
     for r in records:
-        for name in ("sentence1", "sentence2", "question", "context"):
+        for name in ("sentence1", "sentence2", "premise", "question", "context", "query", "candidate"):
             if hasattr(r, name):
                 out.append(getattr(r, name))
         if hasattr(r, "tokens"):
@@ -291,8 +320,8 @@ def _base_model(run: Run, intermediate_data, target_data) -> str:
         from harness_tasks.tiny_encoder import build_tiny_encoder
 
         texts = [t for step in intermediate_data for data in step for t in _texts(data.examples)]
-        for data in target_data.values():
-            texts += _texts(data.train)
+        for stages in target_data.values():
+            texts += [t for data in stages for t in _texts(data.train)]
         tiny = config.tiny_encoder
         tmp = run.out / "base-model.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -364,8 +393,10 @@ def train_intermediate(run: Run, phase: str, index: int, step, data, start: str)
     return str(final)
 
 
-def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, start: str) -> dict:
-    """One target phase; returns its done.json (best folder, selection, data)."""
+def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, start: str, epochs: float,
+                 earlier: Sequence[dict] = ()) -> dict:
+    """One target phase (one stage of a head: ``earlier`` holds the done.json of the stages before it, whose
+    last ``best`` is ``start``); returns its done.json (best folder, selection, data)."""
     folder = run.out / "phases" / phase
     if (folder / "done.json").exists():
         _say(run, f"[{phase}] finished before: skipped")
@@ -375,25 +406,48 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
     config = run.config
     hyper = _lengths(run, config.target_hyperparameters(task))
     kind = data.training.head_kind
+    torch.manual_seed(step_seed(config.seed, index, 0, 0))  # head initialisation
+    if kind == DUAL_ENCODER:
+        model, features, loss_of, evaluate = _dual_encoder_phase(run, task, data, start, hyper)
+    else:
+        model, features, loss_of, evaluate = _head_phase(run, task, data, start, hyper)
+    if hyper.gradient_checkpointing:
+        _checkpoint_activations(model.encoder if kind == DUAL_ENCODER else model)
+    global_batch = hyper.batch_size * run.accelerator.num_processes
+    plan = plan_batches({task: len(features)}, global_batch, epochs, "proportional", 1.0,
+                        step_seed(config.seed, index, 0, 0))
+    steps_per_epoch = math.ceil(math.ceil(len(features) / global_batch) / hyper.gradient_accumulation_steps)
+    every = hyper.eval_every_steps or steps_per_epoch
+    total = _total_steps(len(plan), hyper)
+    eval_at = set(range(every, total + 1, every)) | {total}
+    steps = _train_loop(run, phase, index, folder, model, loss_of, plan, {task: features}, hyper,
+                        evaluate=evaluate, eval_at=eval_at, metric=data.training.selection)
+    selection = json.loads((folder / "best" / "selection.json").read_text(encoding="utf-8"))
+    done = {"task": task, "stage": data.training.reader, "training": data.training.title, "start": str(start),
+            "epochs": epochs, "optimizer_steps": steps, "selection": selection, "data": data.sources,
+            "hyperparameters": asdict(hyper), "best": str(folder / "best"),
+            # How the head got to this stage: the earlier stages' records, without their folders.
+            "stages": [{k: v for k, v in stage.items() if k not in ("best", "stages")} for stage in earlier]}
+    if kind == DUAL_ENCODER:  # how the selected head was made: pooling, learned scale, loss, lengths
+        done["dual_encoder"] = DE.read_notes(folder / "best")
+    if run.accelerator.is_main_process:
+        write_json_atomic(folder / "done.json", done)
+        shutil.rmtree(folder / "checkpoint", ignore_errors=True)
+    run.accelerator.wait_for_everyone()
+    return done
+
+
+def _head_phase(run: Run, task: str, data: TargetData, start: str, hyper: Hyperparameters):
+    """A transformers head (its Auto class) for ``task``: (model, training features, loss_of, evaluate)."""
+    kind = data.training.head_kind
     train = F.encode(kind, data.train, run.tokenizer, data.labels, hyper)
     dev = F.encode(kind, data.dev, run.tokenizer, data.labels, hyper)
-    torch.manual_seed(step_seed(config.seed, index, 0, 0))  # head initialisation
     extra = {}
     if kind in CLASSIFIER_KINDS:  # config.json names its classes (the harness maps them onto the task's)
         extra = {"num_labels": len(data.labels), "id2label": dict(enumerate(data.labels)),
                  "label2id": {label: i for i, label in enumerate(data.labels)}}
     with loading(start, f"model to train {task} from"):
         model = auto_class(kind).from_pretrained(start, **extra)
-    if hyper.gradient_checkpointing:
-        _checkpoint_activations(model)
-    epochs = config.target.epochs_for(task)
-    global_batch = hyper.batch_size * run.accelerator.num_processes
-    plan = plan_batches({task: len(train.features)}, global_batch, epochs, "proportional", 1.0,
-                        step_seed(config.seed, index, 0, 0))
-    steps_per_epoch = math.ceil(math.ceil(len(train.features) / global_batch) / hyper.gradient_accumulation_steps)
-    every = hyper.eval_every_steps or steps_per_epoch
-    total = _total_steps(len(plan), hyper)
-    eval_at = set(range(every, total + 1, every)) | {total}
 
     def loss_of(m, _task, batch):
         return m(**batch).loss
@@ -401,17 +455,25 @@ def train_target(run: Run, phase: str, index: int, task: str, data: TargetData, 
     def evaluate(m) -> float:
         return _dev_score(run, m, kind, task, dev, data, hyper)
 
-    steps = _train_loop(run, phase, index, folder, model, loss_of, plan, {task: train.features}, hyper,
-                        evaluate=evaluate, eval_at=eval_at, metric=data.training.selection)
-    selection = json.loads((folder / "best" / "selection.json").read_text(encoding="utf-8"))
-    done = {"task": task, "start": str(start), "epochs": epochs, "optimizer_steps": steps,
-            "selection": selection, "data": data.sources, "hyperparameters": asdict(hyper),
-            "best": str(folder / "best")}
-    if run.accelerator.is_main_process:
-        write_json_atomic(folder / "done.json", done)
-        shutil.rmtree(folder / "checkpoint", ignore_errors=True)
-    run.accelerator.wait_for_everyone()
-    return done
+    return model, train.features, loss_of, evaluate
+
+
+def _dual_encoder_phase(run: Run, task: str, data: TargetData, start: str, hyper: Hyperparameters):
+    """A dual encoder (training/dual_encoder.py) for ``task``: (model, training features, loss_of, evaluate)."""
+    lengths = DE.side_lengths(task, hyper.max_length)
+    features = DE.encode_pairs(data.train, run.tokenizer, lengths)
+    encoder, info = _load_encoder(start, output_loading_info=True)
+    DE.drop_random_pooler(encoder, info)
+    model = DE.DualEncoder(encoder, lengths)
+
+    def loss_of(m, _task, batch):
+        return m(**batch)
+
+    def evaluate(m) -> float:
+        return DE.dev_score(task, m, data.dev, run.tokenizer, batch_size=hyper.batch_size * 2,
+                            device=run.accelerator.device, autocast=run.accelerator.autocast)
+
+    return model, features, loss_of, evaluate
 
 
 def _checkpoint_activations(model) -> None:
@@ -420,8 +482,9 @@ def _checkpoint_activations(model) -> None:
     enable()
 
 
-def _load_encoder(path: str):
-    """The bare encoder: AutoModel, or the encoder half of an encoder-decoder (mT5 -> MT5EncoderModel)."""
+def _load_encoder(path: str, **options):
+    """The bare encoder: AutoModel, or the encoder half of an encoder-decoder (mT5 -> MT5EncoderModel).
+    ``options`` go to ``from_pretrained`` (``output_loading_info=True``: returns (model, info))."""
     import transformers
     from transformers import AutoConfig
 
@@ -431,8 +494,8 @@ def _load_encoder(path: str):
             name = encoder_only_class_name(config)
             if not hasattr(transformers, name):
                 raise RecipeError(f"{path}: an encoder-decoder model without an encoder-only class ({name})")
-            return getattr(transformers, name).from_pretrained(path)
-        return auto_class(ENCODER).from_pretrained(path)
+            return getattr(transformers, name).from_pretrained(path, **options)
+        return auto_class(ENCODER).from_pretrained(path, **options)
 
 
 def _dev_score(run: Run, model, kind: str, task: str, dev: F.Encoded, data: TargetData, hyper) -> float:
@@ -458,6 +521,8 @@ def _dev_score(run: Run, model, kind: str, task: str, dev: F.Encoded, data: Targ
     model.train()
     if kind == SEQUENCE_CLASSIFICATION:
         return accuracy([e.label for e in data.dev], F.predict_classes(outputs, data.labels))["accuracy"]
+    if kind == MULTIPLE_CHOICE:  # the chosen index, compared as the scorer compares labels
+        return accuracy([str(e.label) for e in data.dev], [str(i) for i in F.predict_choices(outputs)])["accuracy"]
     if kind == TOKEN_CLASSIFICATION:
         predicted = F.predict_tags(dev, outputs, data.dev, data.labels)
         return tagging_scores([list(e.tags) for e in data.dev], predicted)["f1"]
@@ -484,8 +549,10 @@ def _train_loop(run: Run, phase: str, index: int, folder: Path, model, loss_of, 
     ga = hyper.gradient_accumulation_steps
     total = _total_steps(len(plan), hyper)
     model.to(acc.device)
-    decay = [p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm", "layer_norm"))]
-    no_decay = [p for n, p in model.named_parameters() if any(k in n for k in ("bias", "LayerNorm", "layer_norm"))]
+    # No weight decay on biases, norms and a dual encoder's learned logit scale (the reference decays none).
+    keep = ("bias", "LayerNorm", "layer_norm", "logit_scale")
+    decay = [p for n, p in model.named_parameters() if not any(k in n for k in keep)]
+    no_decay = [p for n, p in model.named_parameters() if any(k in n for k in keep)]
     optimizer = torch.optim.AdamW(
         [{"params": decay, "weight_decay": hyper.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=hyper.learning_rate,
@@ -603,8 +670,12 @@ def write_bundle(run: Run, bundle: Path, encoder_dir: str, heads: dict[str, dict
             **common, "kind": HEAD_KIND[task],
             # The training this head went through, in order (a head trained from the base model skips the
             # intermediate steps even though the bundle's encoder had them).
-            "tasks": ([s["tasks"] for s in history] if from_intermediate else []) + [[task]],
+            # A head trained in stages lists each (xcopa: [..., ["siqa"], ["xcopa"]]).
+            "tasks": ([s["tasks"] for s in history] if from_intermediate else [])
+                     + [[stage["stage"]] for stage in done.get("stages", ())] + [[task]],
             "target": {k: done[k] for k in ("task", "epochs", "optimizer_steps", "selection", "data")},
+            **({"stages": done["stages"]} if done.get("stages") else {}),
+            **({"dual_encoder": done["dual_encoder"]} if "dual_encoder" in done else {}),
             "start": "intermediate" if from_intermediate else "base",
             "hyperparameters": done["hyperparameters"],
         })

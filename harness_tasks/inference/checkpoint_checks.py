@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from harness_tasks.bundle import CheckpointError
-from harness_tasks.heads import is_bare_encoder
+from harness_tasks.heads import ARCHITECTURE_SUFFIXES, AUTO_CLASSES, is_bare_encoder
 
 # A tokenizer folder holds the fast tokenizer's own file or a vocabulary it can be built from.
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "vocab.json", "sentencepiece.bpe.model", "spiece.model",
@@ -135,6 +135,31 @@ def check_coverage(path: str, kind: str, model, loading_info: dict) -> None:
                         f"{type(model).__name__} built from config.json ({_examples(unexpected)})")
     if problems:
         raise CheckpointError(f"{path}: the weights do not fit the model: {'; '.join(problems)}")
+
+
+def check_head_class(path: str, kind: str, config, model_class) -> None:
+    """The folder must hold a head of ``kind`` that transformers can build for its model type.
+
+    Two ways a head of another kind would load and score silently wrong, or fail with transformers' words:
+    config.json ``architectures`` naming a head of another kind (its tensors may fit this kind's exactly:
+    see heads.ARCHITECTURE_SUFFIXES), and a model type with no class of this kind at all (``model_class``:
+    the Auto class the head loads with; a model with its own code is not looked up)."""
+    wanted = ARCHITECTURE_SUFFIXES.get(kind)
+    if wanted is None:
+        return  # a bare encoder may be read out of any checkpoint of its model
+    named = [str(name) for name in (getattr(config, "architectures", None) or [])]
+    others = {name: other for name in named for other, suffix in ARCHITECTURE_SUFFIXES.items()
+              if other != kind and name.endswith(suffix)}
+    if others and not any(name.endswith(wanted) for name in named):
+        name, other = next(iter(others.items()))
+        raise CheckpointError(f"{path}: config.json architectures names {name}, a {other} head, but this folder "
+                              f"must hold a {kind} head (a class ending in {wanted}); put the checkpoint "
+                              f"trained for this task here")
+    mapping = getattr(model_class, "_model_mapping", None)
+    if mapping is not None and not getattr(config, "auto_map", None) and type(config) not in mapping:
+        raise CheckpointError(f"{path}: transformers has no {kind} head for model type "
+                              f"{getattr(config, 'model_type', type(config).__name__)!r} ({AUTO_CLASSES[kind]} "
+                              f"cannot build one); this task needs an encoder that it can")
 
 
 # ---- NaN and infinity ------------------------------------------------------------------------------------

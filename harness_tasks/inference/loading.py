@@ -116,6 +116,7 @@ def load_model(path: str, kind: str, *, device: torch.device, dtype: torch.dtype
     if config is None:
         config = load_config(path, trust_remote_code=trust_remote_code)
     cls = model_class(path, kind, config)
+    checks.check_head_class(path, kind, config, cls)
     if folder is not None:
         checks.check_tokenizer_files(folder)
     try:

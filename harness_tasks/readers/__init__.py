@@ -12,7 +12,8 @@ here with no change to this package. One entry point per kind of data, three sou
 
     load_training_data(name, split="train", source=None)
         the English data a head is fine-tuned on (split "train") or selected on ("dev"), as declared in
-        its TrainingData; ``name`` is a trainable task ("xquad") or a head's bundle folder ("squad").
+        its TrainingData; ``name`` is a trainable task ("xquad"), a head's bundle folder ("squad"), or a
+        TrainingData itself (an earlier stage of a head trained in stages: SocialIQA before COPA).
         ``load_english_train`` is the same function under its old name.
 
 Splits are "train", "dev", "test". Returns a list of PairExample / TaggedSentence / QAExample, or one
@@ -32,7 +33,7 @@ import os
 from pathlib import Path
 
 from evaluators import tasks as declared
-from evaluators.task_spec import SPLITS
+from evaluators.task_spec import SPLITS, TrainingData
 
 from .data_spec import DataSpec, task_data, training_data
 from .errors import DataFormatError, DataSourceError, MissingDataError
@@ -113,10 +114,15 @@ def _training_split(data, split: str) -> DataSpec:
     return spec
 
 
-def load_training_data(name: str, split: str = "train", source=None):
+def _declared_training(name) -> TrainingData:
+    return name if isinstance(name, TrainingData) else training_data(name)
+
+
+def load_training_data(name: str | TrainingData, split: str = "train", source=None):
     """The English data a head is fine-tuned on (split "train") or selected on (split "dev"), as its
-    TrainingData declares; ``name``: a trainable task ("mlqa") or a head's bundle folder ("squad")."""
-    return _read(_training_split(training_data(name), split), "en", split, source)
+    TrainingData declares; ``name``: a trainable task ("mlqa"), a head's bundle folder ("squad"), or the
+    TrainingData of one stage (``TrainingData.first``: SocialIQA, which the xcopa head is trained on first)."""
+    return _read(_training_split(_declared_training(name), split), "en", split, source)
 
 
 def load_english_train(task: str, split: str = "train", source=None):
@@ -124,11 +130,11 @@ def load_english_train(task: str, split: str = "train", source=None):
     return load_training_data(task, split, source)
 
 
-def training_file(name: str, split: str = "train", source=None) -> Path | None:
+def training_file(name: str | TrainingData, split: str = "train", source=None) -> Path | None:
     """The raw-layout file :func:`load_training_data` reads for ``(name, split)`` (None for a hub source):
     the run manifest hashes it. MissingDataError when it is not there."""
     if _is_hub(source):
         return None
-    data = training_data(name)
+    data = _declared_training(name)
     return locate(_root(source), _training_split(data, split), "en", split)
 
