@@ -17,6 +17,7 @@ from evaluators.mewslix import mewslix_scores
 from harness_tasks.bundle import HEAD_KIND, read_manifest
 from harness_tasks.heads import auto_class
 from harness_tasks.readers import load_training_data
+from harness_tasks.inference.loading import drop_random_pooler
 from harness_tasks.readers.entity_retrieval import mention_query
 from harness_tasks.records import Answer, QAExample
 from tests.training_fixtures import (
@@ -207,7 +208,7 @@ def test_the_selected_score_is_the_evaluators_metric_of_the_saved_heads_exact_to
     assert selected == pytest.approx(score(gold, predictions)["map@20"], abs=1e-9)
     # The recipe's own ranking of the reloaded head gives that very number through the same function.
     encoder, info = auto_class("dual_encoder").from_pretrained(bundle / head, output_loading_info=True)
-    DE.drop_random_pooler(encoder, info)
+    drop_random_pooler(encoder, info)
     model = DE.DualEncoder(encoder, lengths)
     from transformers import AutoTokenizer
 

@@ -55,6 +55,7 @@ from torch import nn
 from evaluators.tasks import get_task
 from harness_tasks.atomic import write_json_atomic
 from harness_tasks.heads import DUAL_ENCODER, tasks_of_head
+from harness_tasks.inference.dual_encoder import first_token_vectors
 
 NOTES_FILE = "dual_encoder.json"  # beside the head's config.json: how the head was made
 INITIAL_SCALE = 100.0  # bert.py BertForRetrieval: logit_scale = constant 100.0, learned
@@ -255,22 +256,6 @@ def encode_pairs(pairs: Sequence[RetrievalPair], tokenizer, lengths: Mapping[str
 
 # ---------------------------------------------------------------------------------------------------------
 # The model
-
-
-def first_token_vectors(encoder, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """(batch, hidden): the pooler's output where the encoder has one, else the last layer's first token.
-    Must stay what harness_tasks.inference.dual_encoder.first_token_vectors computes (the scoring side)."""
-    out = encoder(input_ids=ids, attention_mask=mask)
-    pooled = getattr(out, "pooler_output", None)
-    return pooled if pooled is not None else out.last_hidden_state[:, 0]
-
-
-def drop_random_pooler(encoder, loading_info: Mapping) -> None:
-    """Remove a pooler the checkpoint had no weights for (AutoModel made it at random), as the harness's
-    loader does: the vectors then read the first token, in training and at scoring alike."""
-    missing = loading_info.get("missing_keys", ())
-    if getattr(encoder, "pooler", None) is not None and any(key.startswith("pooler.") for key in missing):
-        encoder.pooler = None
 
 
 class DualEncoder(nn.Module):

@@ -63,6 +63,7 @@ import torch
 from evaluators.task_spec import TrainingData
 from harness_tasks.atomic import write_json_atomic
 from harness_tasks.bundle import ENCODER, HEAD_KIND, record_checkpoint
+from harness_tasks.inference.loading import drop_random_pooler
 from harness_tasks.heads import (
     CLASSIFIER_KINDS,
     DUAL_ENCODER,
@@ -463,7 +464,7 @@ def _dual_encoder_phase(run: Run, task: str, data: TargetData, start: str, hyper
     lengths = DE.side_lengths(task, hyper.max_length)
     features = DE.encode_pairs(data.train, run.tokenizer, lengths)
     encoder, info = _load_encoder(start, output_loading_info=True)
-    DE.drop_random_pooler(encoder, info)
+    drop_random_pooler(encoder, info)
     model = DE.DualEncoder(encoder, lengths)
 
     def loss_of(m, _task, batch):

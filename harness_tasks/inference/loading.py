@@ -164,14 +164,19 @@ def load_model(path: str, kind: str, *, device: torch.device, dtype: torch.dtype
     return tokenizer, model
 
 
-def _drop_random_pooler(kind: str, model, loading_info: dict) -> None:
-    """A bare encoder whose checkpoint lacks the pooler's weights (allowed: checkpoint_checks) gets a random
-    pooler from AutoModel; it is removed, so no output ever depends on it (dual-encoder retrieval then reads
-    the first token unpooled: inference.dual_encoder)."""
+def drop_random_pooler(model, loading_info) -> None:
+    """Remove a pooler the checkpoint had no weights for (AutoModel made it at random), so that no output
+    ever depends on it: dual-encoder vectors then read the first token unpooled (inference.dual_encoder),
+    in the training recipe and at scoring alike."""
     missing = loading_info.get("missing_keys", ())
-    if is_bare_encoder(kind) and getattr(model, "pooler", None) is not None and any(
-            key.startswith("pooler.") for key in missing):
+    if getattr(model, "pooler", None) is not None and any(key.startswith("pooler.") for key in missing):
         model.pooler = None
+
+
+def _drop_random_pooler(kind: str, model, loading_info: dict) -> None:
+    """A bare encoder whose checkpoint lacks the pooler's weights (allowed: checkpoint_checks) loses it."""
+    if is_bare_encoder(kind):
+        drop_random_pooler(model, loading_info)
 
 
 def checkpoint_hash(path: str) -> str:
