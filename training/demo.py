@@ -2,7 +2,8 @@
 
 1. train: the shipped X-STILTs sample recipe (training/configs/sample.yaml): a tiny encoder built from the
    bundled sample data, an English intermediate task (MNLI), then every English target task;
-2. score: that checkpoint bundle on all nine XTREME tasks through lm-eval (bundled sample data, test split);
+2. score: that checkpoint bundle on every task of the benchmark (``--benchmark``: XTREME's nine by default,
+   or XTREME-R's ten) through lm-eval (bundled sample data, test split);
 3. print the score table; OUTPUT/scores/results.json and OUTPUT/scores/submission/ are written.
 
 Both steps resume: run it again after an interruption and finished work is not redone (finished
@@ -23,7 +24,12 @@ INTERRUPTED_HINT = "run the same command again to resume (finished training phas
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", default="runs/demo",
                         help="run folder: the training run goes to OUTPUT/train (bundle in OUTPUT/train/bundle), "
-                             "the scores to OUTPUT/scores (results.json, submission/)")
+                             "the scores to OUTPUT/scores (results.json, submission/; OUTPUT/scores-xtreme-r for --benchmark xtreme-r)")
+    from evaluators.benchmarks import BENCHMARKS
+
+    parser.add_argument("--benchmark", default="xtreme", choices=tuple(BENCHMARKS),
+                        help="score the trained bundle on this benchmark's tasks (the sample recipe trains the "
+                             "heads of both)")
     parser.add_argument("--config", default=None, help="training recipe YAML (default: the shipped training/configs/sample.yaml)")
     parser.add_argument("--overwrite", action="store_true",
                         help="start afresh: delete the training run and scores in --output first (needed after "
@@ -46,8 +52,10 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, RecipeError) as err:
         print(f"xtreme demo: {err}", file=sys.stderr)
         return 2
-    print(f"[demo 2/2] scoring {bundle} on the sample data", file=sys.stderr, flush=True)
+    print(f"[demo 2/2] scoring {bundle} on the sample data ({args.benchmark})", file=sys.stderr, flush=True)
     # Parsed by `xtreme score`'s own parser but run here, so that errors and Ctrl-C are this command's.
-    score_args = build_parser().parse_args(["score", "--model", str(bundle), "--output", str(output / "scores"),
+    scores = output / ("scores" if args.benchmark == "xtreme" else f"scores-{args.benchmark}")
+    score_args = build_parser().parse_args(["score", "--model", str(bundle), "--output", str(scores),
+                                            "--benchmark", args.benchmark,
                                             *(["--overwrite"] if args.overwrite else [])])
     return score_args._run(score_args)
