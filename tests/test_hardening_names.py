@@ -230,7 +230,9 @@ def test_lm_eval_unknown_xtreme_task_exits_2_with_the_closest_name(capsys):
         "unknown task 'xtreme_xnli_DE'; did you mean 'xtreme_xnli_de'?\n"
         "valid names: xtreme, xtreme_pawsx, xtreme_xnli, xtreme_panx, xtreme_udpos, xtreme_bucc2018, "
         "xtreme_tatoeba, xtreme_xquad, xtreme_mlqa, xtreme_tydiqa (XTREME); xtreme_r, xtreme_r_xnli, xtreme_r_panx, "
-        "xtreme_r_udpos, xtreme_r_tatoeba, xtreme_r_xquad, xtreme_r_mlqa, xtreme_r_tydiqa (XTREME-R); and "
+        "xtreme_r_udpos, xtreme_r_tatoeba, xtreme_r_xcopa, xtreme_r_lareqa, xtreme_r_mewslix, xtreme_r_xquad, "
+        "xtreme_r_mlqa, xtreme_r_tydiqa (XTREME-R); xtreme_lareqa, xtreme_mewslix (each one task over all its "
+        "languages); and "
         "xtreme_<task>_<lang> for each language of a task (`xtreme tasks` lists them)\n")
 
 

@@ -173,8 +173,12 @@ def unknown_names(names: list[str]) -> str | None:
         return None
     by_benchmark = []
     for benchmark in BENCHMARKS.values():
-        groups = [name for name in group_names() if layout().benchmark_of[name] == benchmark.name]
+        names = [benchmark_group(benchmark), *(task_group(benchmark, task) for task in benchmark.task_names)]
+        groups = [name for name in names if name in layout().groups]  # in the benchmark's order
         by_benchmark.append(f"{', '.join(groups)} ({benchmark.title})")
+    whole = sorted(set(layout().whole.values()))
+    if whole:
+        by_benchmark.append(f"{', '.join(whole)} (each one task over all its languages)")
     valid = (f"valid names: {'; '.join(by_benchmark)}; and xtreme_<task>_<lang> for each language of a task "
              f"(`xtreme tasks` lists them)")
     return "\n".join([*problems, valid])
