@@ -21,8 +21,10 @@ from harness_tasks.inference.loading import drop_random_pooler
 from harness_tasks.readers.entity_retrieval import mention_query
 from harness_tasks.records import Answer, QAExample
 from tests.training_fixtures import (
+    Crash,
     assert_same_tensors,
     bundle_tensors,
+    crash_at,
     one_thread,  # noqa: F401  (autouse: one torch thread)
     write_config,
 )
@@ -34,8 +36,6 @@ HEADS = ("lareqa", "mewslix")
 EPOCHS = 30  # 8 pairs a head, one batch an epoch: 30 optimizer steps each
 
 
-class Crash(RuntimeError):
-    pass
 
 
 def dual_config(folder: Path, name: str = "config.yaml") -> Path:
@@ -223,12 +223,8 @@ def test_a_crash_in_the_mewslix_phase_resumes_to_the_uninterrupted_heads(trained
     config = load_config(dual_config(tmp_path))
     out = tmp_path / "out"
 
-    def crash(phase: str, step: int) -> None:
-        if phase == "02-target-mewslix" and step == 13:
-            raise Crash(phase)
-
     with pytest.raises(Crash):
-        run_recipe(config, out, hook=crash)
+        run_recipe(config, out, hook=crash_at("02-target-mewslix", 13))
     state = json.loads((out / "phases" / "02-target-mewslix" / "checkpoint" / "state.json").read_text())
     assert state["step"] == 10
     first = out / "phases" / "01-target-lareqa" / "done.json"

@@ -10,8 +10,10 @@ import pytest
 import torch
 import yaml
 from tests.training_fixtures import (
+    Crash,
     assert_same_tensors,
     bundle_tensors,
+    crash_at,
     write_ccg,
     write_config,
     write_german_pairs,
@@ -29,16 +31,6 @@ from tests.training_fixtures import one_thread  # noqa: F401  (autouse: one torc
 CONFIGS = Path(__file__).resolve().parent.parent / "training" / "configs"
 
 
-class Crash(RuntimeError):
-    pass
-
-
-def crash_at(phase_prefix: str, step: int):
-    def hook(phase: str, done: int) -> None:
-        if phase.startswith(phase_prefix) and done == step:
-            raise Crash(f"{phase} step {done}")
-
-    return hook
 
 
 @pytest.fixture(scope="module")

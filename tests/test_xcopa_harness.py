@@ -18,8 +18,10 @@ from harness_tasks.readers import SAMPLE_DATA_DIR, load_split
 from harness_tasks.readers.multiple_choice import choice_prompt
 from tests.sample_files import XTREME_R_SAMPLE_LANGUAGES
 from tests.training_fixtures import (
+    Crash,
     assert_same_tensors,
     bundle_tensors,
+    crash_at,
     one_thread,  # noqa: F401  (autouse: one torch thread)
     write_config,
 )
@@ -29,8 +31,6 @@ from training.recipe import run_recipe
 SAMPLE_LANGUAGES = XTREME_R_SAMPLE_LANGUAGES["xcopa"]  # th tr zh
 
 
-class Crash(RuntimeError):
-    pass
 
 
 def xcopa_config(folder: Path, name: str = "config.yaml") -> Path:
@@ -162,12 +162,8 @@ def test_a_crash_in_the_copa_stage_resumes_without_redoing_socialiqa(trained, tm
     config = load_config(xcopa_config(tmp_path))
     out = tmp_path / "out"
 
-    def crash(phase: str, step: int) -> None:
-        if phase == "02-target-xcopa" and step == 3:
-            raise Crash(phase)
-
     with pytest.raises(Crash):
-        run_recipe(config, out, hook=crash)
+        run_recipe(config, out, hook=crash_at("02-target-xcopa", 3))
     first = out / "phases" / "01-target-xcopa-siqa" / "done.json"
     before = (first.stat().st_mtime_ns, first.read_text(encoding="utf-8"))
     resumed = run_recipe(config, out, resume=True)

@@ -117,3 +117,16 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+class Crash(RuntimeError):
+    """What a test's step hook raises to stop a training run mid-phase (a simulated crash)."""
+
+
+def crash_at(phase_prefix: str, step: int):
+    """A run_recipe hook that crashes the phase whose name starts with ``phase_prefix`` after ``step`` steps."""
+    def hook(phase: str, done: int) -> None:
+        if phase.startswith(phase_prefix) and done == step:
+            raise Crash(f"{phase} step {done}")
+
+    return hook
