@@ -103,17 +103,6 @@ def score_language_file(
                         pred_path=pred_path, gold_path=gold_path)
 
 
-def score_language(
-    task: str | TaskSpec, pred_path: Path, gold_path: Path, language: str,
-    tagging_mode: str = XTREME_TAGGING, qa_mode: str = OFFICIAL,
-    *, pred_root: Path | None = None, gold_root: Path | None = None,
-) -> dict[str, float]:
-    """One task, one language: ``{metric: value}`` in the reference's metric order."""
-    return score_language_file(
-        task, pred_path, gold_path, language, tagging_mode, qa_mode, pred_root=pred_root, gold_root=gold_root,
-    ).scores
-
-
 def task_languages(task: str, labels_dir: Path, languages: set[str] | None,
                    benchmark: Benchmark | str = XTREME) -> list[str]:
     """The languages of ``task`` to score, in the benchmark's order (see the module docstring).

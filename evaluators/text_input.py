@@ -76,11 +76,6 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def read_lines(path: str | os.PathLike, expected: str, *, root: Root = None) -> list[str]:
-    """:func:`read_text`, split into lines without their line ends."""
-    return split_lines(read_text(path, expected, root=root))
-
-
 def load_json(path: str | os.PathLike, expected: str, *, root: Root = None) -> JsonDocument:
     """The parsed file, ready to point structure errors at lines (see evaluators.json_input)."""
     return parse_json(path, read_text(path, expected, root=root), expected)

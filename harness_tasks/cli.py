@@ -20,7 +20,8 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": (
         "training.demo",
-        "train the sample X-STILTs recipe on a tiny local encoder, score it on all nine tasks, print the table",
+        "train the sample X-STILTs recipe on a tiny local encoder, score it on a benchmark's tasks (--benchmark), "
+        "print the table",
     ),
     "score-submission": (
         "harness_tasks.commands.score_submission",

@@ -3,7 +3,8 @@ folder (head) serves which task, both read from the task declarations (evaluator
 
 * A *kind* (evaluators.task_spec.HEAD_KINDS) says what a head is: ``sequence_classification``,
   ``question_answering``, ... :data:`AUTO_CLASSES` maps each to its transformers Auto class; the harness
-  loads, the recipe trains and the tiny test models are built through it, so a new kind is one row here.
+  loads, the recipe trains and the tiny test models are built through it (a new kind is one row here, plus
+  its rows in inference/checkpoint_checks.py, which says what a checkpoint of each kind must hold).
 * A *head* is a bundle folder. A trainable task's head is named by its English training data
   (``TaskSpec.training.head``: SQuAD v1.1 trains the one ``squad`` head that scores XQuAD and MLQA); a task
   without training data is scored on the bare encoder (:data:`ENCODER`).
@@ -16,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from evaluators.benchmarks import BENCHMARKS
-from evaluators.task_spec import HEAD_KINDS, IncompleteTaskError, TaskSpec, TrainingData, frozen_map
-from evaluators.tasks import TASKS, get_task
+from evaluators.task_spec import HEAD_KINDS, IncompleteTaskError, TrainingData, frozen_map
+from evaluators.tasks import TASKS
 from evaluators.tasks import training_data as _training_declarations
 
 ENCODER = "encoder"  # the bundle folder of the bare encoder, and its kind
@@ -132,12 +133,6 @@ HEAD_FOR_TASK: Mapping[str, str] = frozen_map({name: TASKS[name].head for name i
 HEAD_KIND: Mapping[str, str] = frozen_map({**{head: data.head_kind for head, data in TRAINING_HEADS.items()},
                                            ENCODER: ENCODER})
 _check_kinds()
-
-
-def head_for_task(task: str | TaskSpec) -> str:
-    """The bundle head (folder name) that scores ``task``."""
-    spec = task if isinstance(task, TaskSpec) else get_task(task)
-    return spec.head
 
 
 def tasks_of_head(head: str) -> tuple[str, ...]:

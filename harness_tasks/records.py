@@ -193,6 +193,11 @@ class AnswerCandidates:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def texts(self) -> tuple[str, ...]:
+        """What a model embeds for each candidate: the sentence followed by its paragraph, line breaks
+        removed (the benchmark's run_retrieval_qa.py); training and scoring both read it from here."""
+        return tuple((s + c).replace("\n", "") for s, c in zip(self.sentences, self.contexts))
+
 
 @dataclass(frozen=True)
 class AnswerRetrievalCorpus:

@@ -157,7 +157,7 @@ def answer_sentence_data(records, split: str) -> RetrievalData:
     paragraphs = [Paragraph(context, sentence_breaks(context), tuple(questions)) for context, questions in groups]
     corpus = answer_pool({"en": paragraphs}, split, ["en"])
     found = corpus.candidates
-    texts = tuple((s + c).replace("\n", "") for s, c in zip(found.sentences, found.contexts))
+    texts = found.texts()
     index = {cid: i for i, cid in enumerate(found.ids)}
     pairs = []
     for question in corpus.questions:

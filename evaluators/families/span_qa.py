@@ -89,13 +89,6 @@ def read_qa_gold(path: str | Path, *, root: Path | None = None) -> dict[str, lis
     return answers
 
 
-def squad_document(answers: Answers) -> dict:
-    """A minimal SQuAD v1.1 document holding ``answers`` (no contexts: scoring reads only ids and texts)."""
-    qas = [{"id": qid, "question": "", "answers": [{"text": text} for text in texts]}
-           for qid, texts in answers.items()]
-    return {"version": "1.1", "data": [{"title": "", "paragraphs": [{"context": "", "qas": qas}]}]}
-
-
 class SpanQA:
     name = "span_qa"
     OUTCOME_FIELDS = ("exact_match", "f1")
@@ -131,7 +124,7 @@ class SpanQA:
         return json.dumps({str(k): str(v) for k, v in predictions.items()}, ensure_ascii=False, indent=1) + "\n"
 
     def format_gold(self, spec: TaskSpec, gold: Mapping) -> str:
-        """A SQuAD v1.1 document (:func:`squad_document` makes one from ``{question id: [answer texts]}``)."""
+        """A SQuAD v1.1 document (harness_tasks.submission_writer makes one from reader records)."""
         if not isinstance(gold, Mapping) or not isinstance(gold.get("data"), list):
             raise TypeError(f"{spec.name}: gold must be a SQuAD v1.1 document {SQUAD_SHAPE}")
         return json.dumps(gold, ensure_ascii=False, indent=1) + "\n"

@@ -306,8 +306,9 @@ def _run(args: argparse.Namespace, cleanup) -> int:
                              f"{args.model} is a plain encoder: {task} needs a fine-tuned '{head}' head")
             _say(f"skipping {task}: {skipped[task]}")
             continue
-        if lm.fallback_note(task):
-            fallbacks[task] = lm.fallback_note(task)
+        fallback = lm.fallback_note(task)  # it looks at the bundle folder: once
+        if fallback:
+            fallbacks[task] = fallback
             _say(f"{task}: {fallbacks[task]}")
         ok, missing = available_languages(task, languages, args.split, data, benchmark)
         if missing:

@@ -156,7 +156,8 @@ def load_model(path: str, kind: str, *, device: torch.device, dtype: torch.dtype
         if bars:
             transformers.utils.logging.enable_progress_bar()
     checks.check_coverage(path, kind, model, info)
-    _drop_random_pooler(kind, model, info)
+    if is_bare_encoder(kind):  # a pooler without weights (allowed: checkpoint_checks) must not shape any output
+        drop_random_pooler(model, info)
     model.to(device)  # first, so that a check of the loaded weights runs on the device
     checks.check_finite_weights(path, model, checks.safetensors_files(folder) if folder is not None and use_safetensors
                                 else [])
@@ -171,12 +172,6 @@ def drop_random_pooler(model, loading_info) -> None:
     missing = loading_info.get("missing_keys", ())
     if getattr(model, "pooler", None) is not None and any(key.startswith("pooler.") for key in missing):
         model.pooler = None
-
-
-def _drop_random_pooler(kind: str, model, loading_info: dict) -> None:
-    """A bare encoder whose checkpoint lacks the pooler's weights (allowed: checkpoint_checks) loses it."""
-    if is_bare_encoder(kind):
-        drop_random_pooler(model, loading_info)
 
 
 def checkpoint_hash(path: str) -> str:

@@ -16,8 +16,9 @@ here with no change to this package. One entry point per kind of data, three sou
         TrainingData itself (an earlier stage of a head trained in stages: SocialIQA before COPA).
         ``load_english_train`` is the same function under its old name.
 
-Splits are "train", "dev", "test". Returns a list of PairExample / TaggedSentence / QAExample, or one
-BitextCorpus (bitext mining) or ParallelSentences (sentence retrieval). Malformed data raises
+Splits are "train", "dev", "test". Returns a list of PairExample / MultipleChoiceExample / TaggedSentence
+/ QAExample, or one BitextCorpus (bitext mining), ParallelSentences (sentence retrieval),
+EntityRetrievalCorpus (Mewsli-X) or AnswerRetrievalCorpus (LAReQA). Malformed data raises
 DataFormatError, missing files MissingDataError (both InputFileErrors: path, line, problem); the
 messages name the file (and line) and what was expected. ``parse_source`` is the one parser of a data
 source as users type it.
@@ -126,7 +127,7 @@ def load_training_data(name: str | TrainingData, split: str = "train", source=No
 
 
 def load_english_train(task: str, split: str = "train", source=None):
-    """:func:`load_training_data` under its old name (the training recipe calls it with head names)."""
+    """:func:`load_training_data` under its old name."""
     return load_training_data(task, split, source)
 
 

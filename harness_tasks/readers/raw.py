@@ -3,8 +3,9 @@ from what each task declares: ``raw[split]`` path templates relative to the layo
 language code, ``{name}`` its declared ``language_names`` entry), read by its family's reader.
 
 For one-file families the templates are alternatives and the first that exists is read (TyDiQA's files
-were renamed between releases: ``tydiqa.en.train.json`` -> ``tydiqa.goldp.en.train.json``). BUCC and
-Tatoeba keep readers of their own, because a split there is several files (see bucc.py, tatoeba.py).
+were renamed between releases: ``tydiqa.en.train.json`` -> ``tydiqa.goldp.en.train.json``). BUCC,
+Tatoeba and Mewsli-X keep readers of their own, because a split there is several files, and LAReQA's reads
+the files of every language into one pool (bucc.py, tatoeba.py, entity_retrieval.py, answer_retrieval.py).
 A new family is one entry in ``RAW_READERS``; a new task or language in a family is its declaration.
 """
 
@@ -81,16 +82,3 @@ def read_raw(root: Path, spec: DataSpec, language: str, split: str):
         raise ValueError(f"{spec.name}: no raw-layout reader for family {spec.family!r}; "
                          f"add one to RAW_READERS in {__name__} (readers exist for {', '.join(RAW_READERS)})")
     return RAW_READERS[spec.family](root, spec, language, split)
-
-
-def resolve(root: Path, dataset: str, language: str, split: str) -> Path:
-    """Transitional (issue 9), for training/recipe.py until it calls ``harness_tasks.readers.training_file``:
-    the file of a task's split, or else of the English training data of a task or head by that name."""
-    from evaluators import tasks as declared
-
-    from .data_spec import DataSpec, training_data
-
-    task = declared.TASKS.get(dataset)
-    if task is not None and split in task.raw:
-        return locate(Path(root), DataSpec.of_task(task), language, split)
-    return locate(Path(root), DataSpec.of_training(training_data(dataset)), language, split)

@@ -7,7 +7,8 @@ The names, for every declared task (evaluators.tasks) whose family has an lm-eva
 - ``xtreme_<task>`` instead, for a task whose family is one lm-eval task over all its languages
   (families.ALL_LANGUAGE_FAMILIES: Mewsli-X, LAReQA, whose candidates every language shares);
 - ``xtreme_<task>``: a task's XTREME languages; ``xtreme_r_<task>``: its XTREME-R languages (tasks in XTREME-R);
-- ``xtreme`` and ``xtreme_r``: the benchmark groups, each the mean of its task groups' scores.
+- ``xtreme`` and ``xtreme_r``: the benchmark groups, scored by the benchmark's overall rule
+  (``Benchmark.overall_rule``: XTREME the mean of its task scores, XTREME-R the mean of its category means).
 
 Checked here, for `xtreme-lm-eval` before lm-eval loads and for ``XtremeTaskManager.load`` before any data
 is read:
@@ -18,7 +19,7 @@ is read:
   ``xtreme_xnli,xtreme_r_xnli``): lm-eval refuses a task reached twice, with a traceback, after indexing
   every task. We refuse it up front instead of dropping one of the two silently;
 - a document limit (``--limit``/``limit=``, ``--samples``) on tasks that mine or retrieve among every
-  sentence of a corpus (BUCC, Tatoeba): a cut corpus gives different, not fewer, answers.
+  sentence of a corpus (BUCC, Tatoeba, Mewsli-X, LAReQA): a cut corpus gives different, not fewer, answers.
 
 Standard library and evaluators only (no lm-eval, no torch): the families' task classes are imported only
 to tell which need every document, when a limit is given.
@@ -257,7 +258,8 @@ def retrieval_names(names: list[str]) -> list[str]:
 
 
 def limit_problem(names: list[str], how: str) -> str | None:
-    """A refusal for a document limit (``how``: '--limit 2', '--samples') on a list that runs BUCC or Tatoeba."""
+    """A refusal for a document limit (``how``: '--limit 2', '--samples') on a list that runs a task needing
+    every document (BUCC, Tatoeba, Mewsli-X, LAReQA)."""
     from evaluators.tasks import TASKS
 
     offending = retrieval_names(names)

@@ -2,9 +2,9 @@
 
 The generated YAML files (see generate.py) name a family's class (harness_tasks/tasks/families/, one
 module per family of evaluators.families) with the task and language; the class reads the data through
-harness_tasks.readers, emits one custom request per example (classify / tag / extract_span / embed,
+harness_tasks.readers, emits custom requests (classify / tag / extract_span / choose / embed / encode,
 answered by the `xtreme-encoder` model), and scores at corpus level in ``aggregation()``, where lm-eval
-hands over all per-example items at once (seqeval F1, BUCC mining, Tatoeba retrieval need that).
+hands over all per-example items at once (seqeval F1, BUCC mining and every retrieval task need that).
 What a task is (its metrics, headline, languages) comes from its declaration, evaluators.tasks; how it is
 scored from its scoring family, evaluators.families.
 

@@ -45,7 +45,7 @@ class AnswerRetrievalTask(DualEncoderRetrievalTask):
         candidates = pool.candidates
         return RetrievalSet(
             candidate_ids=candidates.ids,
-            candidate_texts=tuple((s + c).replace("\n", "") for s, c in zip(candidates.sentences, candidates.contexts)),
+            candidate_texts=candidates.texts(),
             queries={language: tuple((q.id, q.question) for q in corpus.questions)
                      for language, corpus in corpora.items()},
             gold={language: {q.id: list(pool.targets[q.id]) for q in corpus.questions}
