@@ -34,3 +34,10 @@ def test_demo_trains_and_scores_all_ten_xtreme_r_tasks(tmp_path, capsys):
         assert {path[1] for path in expected if len(path) == 2} == set(languages), task
         for path, value in expected.items():
             assert math.isclose(actual[path], value, rel_tol=0, abs_tol=1e-9), (task, path)
+
+
+def test_demo_refuses_an_unknown_benchmark_before_training(tmp_path, capsys):
+    assert main(["demo", "--benchmark", "xtreme-x", "--output", str(tmp_path / "run")]) == 2
+    assert capsys.readouterr().err == ("xtreme demo: unknown benchmark 'xtreme-x' in --benchmark; did you mean "
+                                       "'xtreme-r'?\nvalid in --benchmark: xtreme, xtreme-r\n")
+    assert not (tmp_path / "run").exists()  # nothing trained, nothing written
