@@ -207,3 +207,23 @@ def test_bench_core_runs_on_a_tiny_run_pair(bench):
     result = compare_benchmark(XTREME, run_a, run_b, draws=1000, method="randomization")
     assert result.overall.low <= result.overall.delta <= result.overall.high
     assert bench.naive_seconds_per_example_draw(run_a, run_b, ["xnli", "bucc2018"], 2) > 0
+
+
+def test_languages_are_resampled_apart_and_a_one_language_task_is_its_language(bench):
+    rng = np.random.default_rng(1)
+    run_a = {"xnli": {"en": bench.synthetic_outcomes("pair_classification", 30, rng, 0.6),
+                      "de": bench.synthetic_outcomes("pair_classification", 50, rng, 0.6)},
+             "mlqa": {"es": bench.synthetic_outcomes("span_qa", 20, rng, 0.6)}}
+    run_b = {task: {lang: [dict(o, correct=1 - o["correct"]) if "correct" in o else o for o in outcomes]
+                    for lang, outcomes in by_lang.items()} for task, by_lang in run_a.items()}
+    sizes = []
+
+    def recording(rng, n, rows):
+        sizes.append(n)
+        return identity_indices(rng, n, rows)
+
+    compare_benchmark(None, run_a, run_b, draws=1000, sampler=recording)
+    assert sorted(sizes) == [20, 30, 50]  # one block each: 1000 rows of 20, 30 or 50 fit in one
+    result = compare_benchmark(None, run_a, run_b, draws=1000, seed=2)
+    assert result.tasks["mlqa"] == result.languages["mlqa"]["es"]
+    assert result.tasks["mlqa"].delta == 0.0 and result.overall is None
