@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from evaluators.aggregate import DEFAULT_OPTIONS, headline_metrics, overall_of
-from evaluators.families.base import Outcome, ScoringOptions
+from evaluators.aggregate import headline_metrics, overall_of
+from evaluators.families.base import Outcome
 from evaluators.task_spec import TaskSpec
 
 DEFAULT_DRAWS = 10_000
@@ -281,20 +281,14 @@ def _resampled(kernel, d: _Draws, run: int, swapped: bool) -> dict[str, np.ndarr
 
 
 def compare_language(spec: TaskSpec, outcomes_a: Sequence[Outcome], outcomes_b: Sequence[Outcome], *,
-                     language: str | None = None, options: ScoringOptions = DEFAULT_OPTIONS,
-                     draws: int = DEFAULT_DRAWS, seed: int = 0, method: str = "bootstrap",
+                     language: str = "", draws: int = DEFAULT_DRAWS, seed: int = 0, method: str = "bootstrap",
                      confidence: float = 0.95, sampler: Sampler = uniform_indices) -> Comparison:
-    """Paired comparison of one task and language (the headline of ``spec`` per language).
-
-    ``options`` is accepted for symmetry with ``metric_from_outcomes``: the headline metrics here do not
-    depend on it (both tagging modes give the same F1 value).
-    """
-    _check(draws, method, confidence)
-    where = f"{spec.name}" + (f" {language}" if language else "")
-    result = compare_benchmark(None, {spec.name: {language or "": outcomes_a}}, {spec.name: {language or "": outcomes_b}},
+    """Paired comparison of one task and language: the headline of ``spec`` per language, its draws those of
+    the first task language of :func:`compare_benchmark` (``language`` only names it in messages)."""
+    result = compare_benchmark(None, {spec.name: {language: outcomes_a}}, {spec.name: {language: outcomes_b}},
                                specs={spec.name: spec}, draws=draws, seed=seed, method=method,
-                               confidence=confidence, sampler=sampler, where={spec.name: where})
-    return result.languages[spec.name][language or ""]
+                               confidence=confidence, sampler=sampler)
+    return result.languages[spec.name][language]
 
 
 @dataclass(frozen=True)
@@ -310,8 +304,7 @@ def compare_benchmark(benchmark, outcomes_a: Mapping[str, Mapping[str, Sequence[
                       outcomes_b: Mapping[str, Mapping[str, Sequence[Outcome]]], *,
                       specs: Mapping[str, TaskSpec] | None = None, draws: int = DEFAULT_DRAWS, seed: int = 0,
                       method: str = "bootstrap", confidence: float = 0.95,
-                      sampler: Sampler = uniform_indices, where: Mapping[str, str] | None = None
-                      ) -> BenchmarkComparison:
+                      sampler: Sampler = uniform_indices) -> BenchmarkComparison:
     """Paired comparison of every task and language in ``outcomes_a`` (``{task: {language: outcomes}}``, in
     the order to draw them), each task's score, and (``benchmark`` given: a Benchmark or its name) the
     benchmark score by evaluators.aggregate.overall_of over the tasks given. Both runs must have the same
@@ -330,7 +323,7 @@ def compare_benchmark(benchmark, outcomes_a: Mapping[str, Mapping[str, Sequence[
                              f"{_shown(set(by_language) ^ set(outcomes_b[task]))}")
         language_draws = {}
         for language, outcomes in by_language.items():
-            label = (where or {}).get(task) or f"{task} {language}"
+            label = f"{task} {language}".strip()
             cols_a, cols_b = aligned_columns(spec, outcomes, outcomes_b[task][language], label)
             language_draws[language] = _observed(spec, cols_a, cols_b)
             jobs.append((len(jobs), cols_a, cols_b, language_draws[language]))

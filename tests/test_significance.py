@@ -227,3 +227,24 @@ def test_languages_are_resampled_apart_and_a_one_language_task_is_its_language(b
     result = compare_benchmark(None, run_a, run_b, draws=1000, seed=2)
     assert result.tasks["mlqa"] == result.languages["mlqa"]["es"]
     assert result.tasks["mlqa"].delta == 0.0 and result.overall is None
+
+
+@pytest.mark.parametrize("task", ["udpos", "tydiqa", "bucc2018", "mewslix"])
+def test_every_resample_is_the_familys_metric_of_the_resampled_outcomes(bench, task):
+    """The vectorised sums against metric_from_outcomes on each resampled outcome list (same draws)."""
+    spec = get_task(task)
+    rng = np.random.default_rng(2)
+    a = bench.synthetic_outcomes(spec.family, 15, rng, 0.5)
+    b = [dict(o) for o in a]
+    for o in b[::3]:  # run b differs on every third example, in the family's own fields
+        for key in ("tp", "exact_match", "predicted", "reciprocal_rank"):
+            if key in o:
+                o[key] = 1 if key != "tp" else min(o["n_gold"], o["n_pred"])
+    c = compare_language(spec, a, b, language="x", draws=1000, seed=4)
+    rows = language_generator(4, 0).integers(0, len(a), size=(1000, len(a)), dtype=np.uint16)
+    deltas = [_headline_of(task, _metric(task, [b[i] for i in row], "x"))
+              - _headline_of(task, _metric(task, [a[i] for i in row], "x")) for row in rows]
+    low, high = np.quantile(deltas, [0.025, 0.975])
+    assert (c.low, c.high) == pytest.approx((low, high), rel=1e-12, abs=1e-12)
+    extreme = sum(1 for d in deltas if abs(d - c.delta) >= abs(c.delta) * (1 - 1e-9))
+    assert c.p_value == (1 + extreme) / 1001
