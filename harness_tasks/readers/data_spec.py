@@ -50,6 +50,10 @@ class DataSpec:
             token_language_prefix=task.token_language_prefix if task else False, unlabelled_test=False,
         )
 
+    def allows_unlabelled(self, split: str) -> bool:
+        """Whether ``split``'s files may lack labels: test files of the download layout (labels removed)."""
+        return split == "test" and self.unlabelled_test
+
     def splits(self) -> tuple[str, ...]:
         """The declared raw-layout splits, in train/dev/test order."""
         return tuple(split for split in SPLITS if split in self.raw)

@@ -266,7 +266,7 @@ def read_raw_entity_retrieval(root: Path, spec: DataSpec, language: str, split: 
     templates = [spec.fill(t, language) for t in spec.raw[split]]
     if len(templates) == 3:
         return read_mewslix(root, *templates, language=language, split=split,
-                            allow_unlabelled=split == "test" and spec.unlabelled_test)
+                            allow_unlabelled=spec.allows_unlabelled(split))
     if len(templates) == 1:
         layout = f"{templates[0]} (mention-entity pairs, one a line)"
         return read_mention_entity_pairs(require_file(root / templates[0], layout, root), language=language,

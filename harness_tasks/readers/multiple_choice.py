@@ -120,7 +120,7 @@ def read_raw_multiple_choice(root: Path, spec: DataSpec, language: str, split: s
     from .raw import locate  # raw imports this module to register it
 
     return read_choice_jsonl(locate(root, spec, language, split), spec, language=language, split=split,
-                             allow_unlabelled=split == "test" and spec.unlabelled_test, root=root)
+                             allow_unlabelled=spec.allows_unlabelled(split), root=root)
 
 
 # ------------------------------------------------------------------------------------------------ hub rows
@@ -158,7 +158,7 @@ def hub_multiple_choice(ds, spec: DataSpec, language: str, split: str, where) ->
         if not siqa and question not in COPA_QUESTIONS:
             raise DataFormatError(at, None, f"question {quote(question)} is not one of {', '.join(COPA_QUESTIONS)}")
         label = _hub_label(label, len(choices), siqa, at, spec)
-        if label is None and not (split == "test" and spec.unlabelled_test):
+        if label is None and not spec.allows_unlabelled(split):
             raise DataFormatError(at, None, f"no label (only test data may be unlabelled); expected {columns[-1]} "
                                             "to hold the right choice")
         out.append(MultipleChoiceExample(id=f"{spec.name}.{split}.{language}.{len(out)}", premise=premise,

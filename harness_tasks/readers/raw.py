@@ -40,18 +40,14 @@ def locate(root: Path, spec: DataSpec, language: str, split: str) -> Path:
     )
 
 
-def _unlabelled_ok(spec: DataSpec, split: str) -> bool:
-    return split == "test" and spec.unlabelled_test
-
-
 def _pairs(root: Path, spec: DataSpec, language: str, split: str):
     return read_pair_tsv(locate(root, spec, language, split), task=spec.name, language=language, split=split,
-                         labels=spec.labels, allow_unlabelled=_unlabelled_ok(spec, split), root=root)
+                         labels=spec.labels, allow_unlabelled=spec.allows_unlabelled(split), root=root)
 
 
 def _tags(root: Path, spec: DataSpec, language: str, split: str):
     return read_tagged_tsv(locate(root, spec, language, split), task=spec.name, language=language, split=split,
-                           labels=spec.labels, allow_unlabelled=_unlabelled_ok(spec, split),
+                           labels=spec.labels, allow_unlabelled=spec.allows_unlabelled(split),
                            strip_language_prefix=spec.token_language_prefix, root=root)
 
 

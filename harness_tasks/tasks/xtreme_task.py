@@ -390,7 +390,15 @@ class XtremeTask(ConfigurableTask):
     def scoring_options(self):
         from evaluators.families.base import ScoringOptions
 
-        return ScoringOptions(tagging_mode=self.meta.get("tagging_mode") or SETTING_DEFAULTS["tagging_mode"])
+        return ScoringOptions(tagging_mode=self.settings["tagging_mode"])
+
+    @staticmethod
+    def in_order(items) -> tuple[list | None, list]:
+        """(gold, predictions) of ``(index, gold, prediction)`` items in document order; gold is None unless
+        every example has one (unlabelled data is predicted, never scored)."""
+        items = sorted(items, key=lambda item: item[0])
+        labelled = all(gold is not None for _, gold, _ in items)
+        return ([gold for _, gold, _ in items] if labelled else None), [p for _, _, p in items]
 
     def scored(self, gold, predictions, notes: Sequence[str] = (), record: dict | None = None,
                language: str | None = None) -> Summary:

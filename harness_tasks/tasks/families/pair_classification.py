@@ -25,7 +25,4 @@ class PairClassificationTask(XtremeTask):
         return (doc["index"], doc["gold"], prediction)
 
     def summarize(self, items):
-        items.sort(key=lambda x: x[0])
-        predictions = [p for _, _, p in items]
-        labelled = all(g is not None for _, g, _ in items)
-        return self.scored([g for _, g, _ in items] if labelled else None, predictions)
+        return self.scored(*self.in_order(items))

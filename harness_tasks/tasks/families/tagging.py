@@ -33,9 +33,7 @@ class TaggingTask(XtremeTask):
         return (doc["index"], doc["gold"], list(prediction))
 
     def summarize(self, items):
-        items.sort(key=lambda x: x[0])
-        predictions = [p for _, _, p in items]
-        labelled = all(g is not None for _, g, _ in items)
+        gold, predictions = self.in_order(items)
         mode = self.settings["tagging_mode"]
-        return self.scored([list(g) for _, g, _ in items] if labelled else None, predictions,
-                           notes=[f"tagging mode {mode}"] if labelled else [])
+        return self.scored(None if gold is None else [list(g) for g in gold], predictions,
+                           notes=[f"tagging mode {mode}"] if gold is not None else [])
